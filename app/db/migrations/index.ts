@@ -1,0 +1,10 @@
+import type { Knex } from "knex";
+import * as m001 from "./20261124_001_foundation.ts";
+
+/**
+ * Every migration, in order. A new migration is a new file here plus one line
+ * below (a static list works the same under tsx, vitest and the CLI).
+ */
+export const migrations: Record<string, Knex.Migration> = {
+  "20261124_001_foundation": m001,
+};
