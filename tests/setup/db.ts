@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import pg from "pg";
 import { createDb, type Db } from "../../app/db/knex.server.ts";
-import { TEMPLATE_DB } from "./constants.ts";
 
 export interface TestDb {
   db: Db;
@@ -14,11 +13,11 @@ export interface TestDb {
 /** A fresh database cloned from the migrated, seeded template. */
 export async function createTestDb(): Promise<TestDb> {
   const adminUrl = inject("pgAdminUrl");
-  const name = `csdl_t_${randomBytes(5).toString("hex")}`;
+  const name = `csdl_t_${inject("testRunId")}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+    await admin.query(`create database ${name} template ${inject("pgTemplateDb")}`);
   } finally {
     await admin.end();
   }
