@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import * as m001 from "./20261124_001_foundation.ts";
+import * as m400 from "./20261124_400_safety.ts";
 
 /**
  * Every migration, in order. A new migration is a new file here plus one line
@@ -7,4 +8,5 @@ import * as m001 from "./20261124_001_foundation.ts";
  */
 export const migrations: Record<string, Knex.Migration> = {
   "20261124_001_foundation": m001,
+  "20261124_400_safety": m400,
 };
