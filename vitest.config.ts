@@ -18,11 +18,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], fileParallelism: false },
+        test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], poolOptions: { forks: { singleFork: true } } },
       },
       {
         extends: true,
-        test: { name: "reliability", include: ["tests/reliability/**/*.test.ts"], fileParallelism: false },
+        test: { name: "reliability", include: ["tests/reliability/**/*.test.ts"], poolOptions: { forks: { singleFork: true } } },
       },
     ],
   },

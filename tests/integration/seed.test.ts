@@ -14,7 +14,7 @@ afterAll(async () => t?.drop());
 describe("reference seed (Cao Bằng)", () => {
   it("has the unit hierarchy of the 2022 account list, tier by tier", async () => {
     const counts = Object.fromEntries(
-      (await t.db("units").select("tier").count({ n: "*" }).groupBy("tier")).map((r) => [r.tier, Number(r.n)]),
+      (await t.db("units").select("tier").count({ n: "*" }).groupBy("tier")).map((r: Record<string, unknown>) => [r.tier, Number(r.n)]),
     );
     expect(counts).toEqual({ province: 1, department: 17, district: 10, commune: 161 });
     const root = await t.db("units").where({ tier: "province" }).first();
