@@ -51,7 +51,7 @@ export function parseTemplateSource(
   if (syntax.length)
     return {
       ok: false,
-      issues: syntax.map((e) => ({ line: e.linePos?.[0]?.line ?? null, path: "", message: `Lỗi cú pháp / syntax error: ${e.message.split("\n")[0]}` })),
+      issues: syntax.map((e) => ({ line: lc.linePos(e.pos[0]).line, path: "", message: `Lỗi cú pháp / syntax error: ${e.message.split("\n")[0]}` })),
     };
   const value = doc.toJS({ maxAliasCount: 50 });
   const lineOf = (path: string): number | null => {
