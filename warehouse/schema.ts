@@ -1,0 +1,33 @@
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The warehouse DDL, in dependency order, read from warehouse/*.sql. */
+export const WAREHOUSE_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+export const TABLES = ["dim_unit", "dim_ethnicity", "dim_period", "dim_indicator", "fact_indicator_value", "fact_submission", "etl_state"] as const;
+export type WarehouseTable = (typeof TABLES)[number];
+
+export function tableDdl(table: WarehouseTable): string {
+  return readFileSync(path.join(WAREHOUSE_DIR, `${table}.sql`), "utf8");
+}
+
+/** DDL of a table under another name (build tables of a full rebuild). */
+export function tableDdlAs(table: WarehouseTable, name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad table name ${name}`);
+  return tableDdl(table).replace(new RegExp(`create table if not exists ${table}\\b`), `create table ${name}`);
+}
+
+export interface CheckSql {
+  name: string;
+  sql: string;
+}
+
+/** Data-quality checks: warehouse/checks/*.sql, each returns the failing rows. */
+export function loadChecks(): CheckSql[] {
+  const dir = path.join(WAREHOUSE_DIR, "checks");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .map((f) => ({ name: f.replace(/\.sql$/, ""), sql: readFileSync(path.join(dir, f), "utf8") }));
+}

@@ -1,0 +1,106 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { plainRow } from "./plain-values.ts";
+import { TABLES, tableDdl } from "./schema.ts";
+import type { WarehouseReader } from "./query/types.ts";
+
+/**
+ * The one DuckDB instance of a process. DuckDB lets a single process write a
+ * database file, so the platform server owns it (loaders reach it through
+ * context.services.warehouse) and the ETL running inside the server writes
+ * through it; the CLI opens the file itself only when no server holds it.
+ *
+ * Readers get connections from a small pool; DuckDB's MVCC means a reader sees
+ * either the state before an ETL commit or after, never half of it.
+ */
+export interface WarehouseService extends WarehouseReader {
+  readonly path: string;
+  readonly instance: DuckDBInstance;
+  /** A dedicated connection for a writer (the ETL); close it when done. */
+  connect(): Promise<DuckDBConnection>;
+  /** True when the file has been loaded at least once (etl_state has a loaded_at). */
+  isLoaded(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface WarehouseConfig {
+  /** File path; ":memory:" for tests that need no file. */
+  path: string;
+  /** DuckDB threads (default: all cores). */
+  threads?: number;
+  /** DuckDB memory_limit, e.g. "1GB". */
+  memoryLimit?: string;
+  /** Read connections kept for queries (default 3). */
+  readers?: number;
+}
+
+export class WarehouseLockedError extends Error {
+  override name = "WarehouseLockedError";
+}
+
+export async function openWarehouse(config: WarehouseConfig): Promise<WarehouseService> {
+  if (config.path !== ":memory:") mkdirSync(path.dirname(path.resolve(config.path)), { recursive: true });
+  const options: Record<string, string> = {};
+  if (config.threads) options.threads = String(config.threads);
+  if (config.memoryLimit) options.memory_limit = config.memoryLimit;
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(config.path, options);
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/lock/i.test(msg))
+      throw new WarehouseLockedError(`Kho dữ liệu đang được tiến trình khác mở (máy chủ đang chạy?) / warehouse file is held by another process: ${msg}`);
+    throw e;
+  }
+  const setup = await instance.connect();
+  for (const t of TABLES) await setup.run(tableDdl(t));
+  setup.closeSync();
+
+  const poolSize = Math.max(1, config.readers ?? 3);
+  const idle: DuckDBConnection[] = [];
+  const waiters: ((c: DuckDBConnection) => void)[] = [];
+  let created = 0;
+  let closed = false;
+
+  async function acquire(): Promise<DuckDBConnection> {
+    if (closed) throw new Error("warehouse closed");
+    const c = idle.pop();
+    if (c) return c;
+    if (created < poolSize) {
+      created++;
+      return instance.connect();
+    }
+    return new Promise((resolve) => waiters.push(resolve));
+  }
+  function release(c: DuckDBConnection) {
+    const w = waiters.shift();
+    if (w) w(c);
+    else idle.push(c);
+  }
+
+  const service: WarehouseService = {
+    path: config.path,
+    instance,
+    async all(sql, params = []) {
+      const c = await acquire();
+      try {
+        const reader = await c.runAndReadAll(sql, params as DuckDBValue[]);
+        return reader.getRowObjects().map(plainRow);
+      } finally {
+        release(c);
+      }
+    },
+    connect: () => instance.connect(),
+    async isLoaded() {
+      const rows = await service.all(`select value from etl_state where key = 'loaded_at'`);
+      return rows.length > 0;
+    },
+    async close() {
+      closed = true;
+      for (const c of idle.splice(0)) c.closeSync();
+      instance.closeSync();
+    },
+  };
+  return service;
+}
