@@ -37,6 +37,8 @@ export async function startEmbeddedPostgres(opts: {
   const clusterDir = path.join(opts.dataDir, "pg");
   const credFile = path.join(opts.dataDir, "pg-credentials.json");
   await fs.mkdir(opts.dataDir, { recursive: true });
+  // As root, Postgres runs as the "postgres" user, which must be able to reach the cluster folder.
+  if (process.getuid?.() === 0) await fs.chmod(opts.dataDir, 0o755);
   let password: string;
   const initialised = await fs
     .stat(path.join(clusterDir, "PG_VERSION"))
