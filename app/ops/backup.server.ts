@@ -55,14 +55,18 @@ export async function createBackup(databaseUrl: string, opts: BackupOptions): Pr
     await client.query(CANONICAL_SESSION_SQL);
     await client.query("begin isolation level repeatable read read only");
     const txid = (await client.query<{ txid: string }>("select pg_current_snapshot()::text as txid")).rows[0].txid;
-    const version = await client
-      .query<{ name: string }>("select name from knex_migrations order by id desc limit 1")
-      .then((r) => r.rows[0]?.name)
-      .catch(() => undefined);
+    const applied = await client
+      .query<{ name: string }>("select name from knex_migrations order by name")
+      .then((r) => r.rows.map((x) => x.name))
+      .catch(() => [] as string[]);
+    const version = applied[applied.length - 1];
     if (!version) throw new BackupError("Cơ sở dữ liệu chưa có lược đồ (knex_migrations trống) — không có gì để sao lưu.");
-    const postgresVersion = (await client.query<{ v: string }>("show server_version")).rows[0].v;
+    const postgresVersion = (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0].v;
     const tables = dependencyOrder(await listTables(client));
     const sequences = await listSequences(client);
+    const auditHead = tables.some((t) => t.name === "audit_log")
+      ? ((await client.query<{ id: number; hash: string }>("select id::int as id, hash from audit_log order by id desc limit 1")).rows[0] ?? null)
+      : null;
     const out: ManifestTable[] = [];
     for (const t of tables) {
       const file = `${t.name}.tsv.gz`;
@@ -88,10 +92,12 @@ export async function createBackup(databaseUrl: string, opts: BackupOptions): Pr
       createdAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       schemaVersion: version,
+      migrations: applied,
       postgresVersion,
       snapshot: { isolation: "repeatable read", txid },
       tables: out,
       sequences,
+      auditHead,
       excluded: EXCLUDED_TABLES,
       totals: {
         rows: out.reduce((s, t) => s + t.rows, 0),

@@ -9,6 +9,8 @@ export const manifestSchema = z.object({
   createdAt: z.string(),
   finishedAt: z.string(),
   schemaVersion: z.string(),
+  /** Every applied migration (a later-numbered one may have run before an earlier one was added). */
+  migrations: z.array(z.string()),
   postgresVersion: z.string(),
   snapshot: z.object({ isolation: z.literal("repeatable read"), txid: z.string() }),
   tables: z.array(
@@ -24,6 +26,7 @@ export const manifestSchema = z.object({
     }),
   ),
   sequences: z.array(z.object({ name: z.string(), lastValue: z.number(), isCalled: z.boolean() })),
+  auditHead: z.object({ id: z.number(), hash: z.string() }).nullable(),
   excluded: z.record(z.string(), z.string()),
   totals: z.object({ rows: z.number(), bytes: z.number(), compressedBytes: z.number() }),
 });

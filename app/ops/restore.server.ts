@@ -42,10 +42,9 @@ export async function isDatabaseEmpty(client: pg.ClientBase): Promise<boolean> {
 export async function restoreBackup(backupPath: string, targetUrl: string, opts: { log?: (l: string) => void } = {}): Promise<RestoreResult> {
   const log = opts.log ?? (() => {});
   const manifest = await readManifest(backupPath);
-  const names = Object.keys(migrations).sort();
-  const upto = names.indexOf(manifest.schemaVersion);
-  if (upto === -1) {
-    throw new BackupError(`Bản sao lưu có phiên bản lược đồ ${manifest.schemaVersion}, phần mềm này không biết — cần phiên bản phần mềm tương ứng.`);
+  const unknown = manifest.migrations.filter((m) => !(m in migrations));
+  if (unknown.length) {
+    throw new BackupError(`Bản sao lưu có migration mà phần mềm này không biết (${unknown.join(", ")}) — cần phiên bản phần mềm tương ứng.`);
   }
 
   const client = new pg.Client({ connectionString: targetUrl, application_name: "csdl-restore" });
@@ -57,7 +56,7 @@ export async function restoreBackup(backupPath: string, targetUrl: string, opts:
     // 1. schema at the backup's version
     const db = createDb(targetUrl, { max: 2 });
     try {
-      await db.migrate.latest({ migrationSource: sourceUpTo(upto) });
+      await db.migrate.latest({ migrationSource: sourceOf(manifest.migrations) });
     } finally {
       await db.destroy();
     }
@@ -134,12 +133,12 @@ export async function restoreBackup(backupPath: string, targetUrl: string, opts:
   }
 }
 
-/** A migration source holding the first i+1 migrations (knex's `up` then runs the next pending one). */
-function sourceUpTo(i: number) {
-  const names = Object.keys(migrations).sort().slice(0, i + 1);
+/** A migration source holding exactly the migrations the backup's database had applied. */
+function sourceOf(names: string[]) {
+  const sorted = [...names].sort();
   return {
     async getMigrations() {
-      return names;
+      return sorted;
     },
     getMigrationName: (n: string) => n,
     async getMigration(n: string) {
