@@ -25,7 +25,10 @@ export async function loader(args: LoaderFunctionArgs) {
     csrf: signedIn?.session.csrfSecret ?? "",
     adminUrl: `http://${context.services.config.ADMIN_HOST}:${context.services.config.ADMIN_PORT}/admin`,
     user: signedIn
-      ? { username: signedIn.user.username, unitName: signedIn.user.unitName, roles: signedIn.user.roles, tier: signedIn.user.tier }
+      ? {
+          username: signedIn.user.username, unitName: signedIn.user.unitName, roles: signedIn.user.roles, tier: signedIn.user.tier,
+          mustChangePassword: (signedIn as { mustChangePassword?: boolean }).mustChangePassword === true,
+        }
       : null,
   });
 }
@@ -70,7 +73,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             </Form>
           </div>
         </header>
-        {user ? (
+        {user && !user.mustChangePassword ? (
           <nav className="mainnav" aria-label="Điều hướng chính">
             {navItems
               .filter((n) => n.roles.some((r) => user.roles.includes(r)))
