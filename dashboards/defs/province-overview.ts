@@ -1,0 +1,102 @@
+import { defineDashboard } from "../definition.ts";
+import { asRows, baseFilters, ethFilter, groupsOnly } from "./helpers.ts";
+
+const INFRA = ["GRID_RATE", "PAVED_ROAD_RATE", "CLEAN_WATER_RATE"];
+
+/** Tổng quan toàn tỉnh: the leader's first page before a meeting. */
+export const provinceOverview = defineDashboard({
+  id: "province",
+  title: "Tổng quan toàn tỉnh",
+  description: "Dân số, số hộ theo dân tộc; tỷ lệ hộ nghèo theo dân tộc và theo huyện; xu hướng qua các kỳ; hạ tầng thiết yếu.",
+  tiers: ["province", "department", "district"],
+  filters: ["period", "unit", "ethnicity", "domain"],
+  unitTier: "any",
+  panels: [
+    {
+      id: "pop-by-ethnicity",
+      title: "Dân số theo dân tộc",
+      domain: "population",
+      query: (ctx) => ({ source: "indicators", query: { indicators: ["POP"], groupBy: ["ethnicity"], filters: baseFilters(ctx) } }),
+      rows: (rows) => groupsOnly(rows as never),
+      chart: { kind: "pie", category: "ethnicityName", donut: true, top: 8, digits: 0 },
+      labels: { ethnicityName: "Dân tộc" },
+      valueLabel: "Dân số",
+      unit: "Người",
+    },
+    {
+      id: "hh-by-ethnicity",
+      title: "Số hộ theo dân tộc",
+      domain: "population",
+      query: (ctx) => ({ source: "indicators", query: { indicators: ["HH"], groupBy: ["ethnicity"], filters: baseFilters(ctx) } }),
+      rows: (rows) => groupsOnly(rows as never),
+      chart: { kind: "bar", category: "ethnicityName", horizontal: true, sort: "desc", digits: 0 },
+      labels: { ethnicityName: "Dân tộc" },
+      valueLabel: "Số hộ",
+      unit: "Hộ",
+    },
+    {
+      id: "poverty-by-ethnicity",
+      title: "Tỷ lệ hộ nghèo theo dân tộc",
+      domain: "poverty",
+      query: (ctx) => ({ source: "indicators", query: { indicators: ["POVERTY_RATE"], groupBy: ["ethnicity"], filters: baseFilters(ctx) } }),
+      rows: (rows) => groupsOnly(rows as never),
+      chart: { kind: "bar", category: "ethnicityName", horizontal: true, sort: "desc", digits: 2 },
+      labels: { ethnicityName: "Dân tộc" },
+      valueLabel: "Tỷ lệ hộ nghèo",
+      unit: "%",
+    },
+    {
+      id: "poverty-by-district",
+      title: "Tỷ lệ hộ nghèo theo huyện",
+      domain: "poverty",
+      query: (ctx) => ({
+        source: "indicators",
+        query: { indicators: ["POVERTY_RATE"], groupBy: ["unit"], unitLevel: "district", filters: { ...baseFilters(ctx), ...ethFilter(ctx, ["POVERTY_RATE"]) } },
+      }),
+      rows: asRows,
+      chart: { kind: "bar", category: "unitName", sort: "desc", digits: 2 },
+      labels: { unitName: "Huyện/Thành phố" },
+      valueLabel: "Tỷ lệ hộ nghèo",
+      unit: "%",
+    },
+    {
+      id: "poverty-map",
+      title: "Bản đồ tỷ lệ hộ nghèo theo huyện",
+      domain: "poverty",
+      height: 420,
+      query: (ctx) => ({
+        source: "indicators",
+        query: { indicators: ["POVERTY_RATE"], groupBy: ["unit"], unitLevel: "district", filters: { ...baseFilters(ctx), ...ethFilter(ctx, ["POVERTY_RATE"]) } },
+      }),
+      rows: asRows,
+      chart: { kind: "choropleth", code: "unitCode", name: "unitName", digits: 2 },
+      valueLabel: "Tỷ lệ hộ nghèo",
+      unit: "%",
+    },
+    {
+      id: "poverty-trend",
+      title: "Xu hướng tỷ lệ hộ nghèo, cận nghèo qua các kỳ",
+      domain: "poverty",
+      query: (ctx) => ({
+        source: "indicators",
+        query: { indicators: ["POVERTY_RATE", "NEAR_POVERTY_RATE"], groupBy: ["period"], filters: { ...baseFilters(ctx, { trend: true }), ...ethFilter(ctx, ["POVERTY_RATE", "NEAR_POVERTY_RATE"]) } },
+      }),
+      rows: asRows,
+      chart: { kind: "line", x: "periodLabel", series: "indicatorName", digits: 2 },
+      labels: { periodLabel: "Kỳ" },
+      valueLabel: "Tỷ lệ",
+      unit: "%",
+    },
+    {
+      id: "infrastructure",
+      title: "Hạ tầng thiết yếu",
+      domain: "infrastructure",
+      query: (ctx) => ({ source: "indicators", query: { indicators: INFRA, filters: baseFilters(ctx) } }),
+      rows: asRows,
+      chart: { kind: "bar", category: "indicatorName", horizontal: true, digits: 1 },
+      labels: { indicatorName: "Chỉ tiêu" },
+      valueLabel: "Tỷ lệ",
+      unit: "%",
+    },
+  ],
+});
