@@ -51,7 +51,7 @@ export const dashboardSchema = z.object({
   /** Unit tier the unit filter offers (district dashboard: districts). */
   unitTier: z.enum(["province", "district", "commune", "any"]).default("any"),
   /** Static panels, or a function of the context (the sector dashboard lists its domain's indicators). */
-  panels: z.union([z.array(panelSchema).min(1), fn<(ctx: DashboardContext) => PanelInput[]>("panels")]),
+  panels: z.union([z.array(panelSchema), fn<(ctx: DashboardContext) => PanelInput[]>("panels")]),
 });
 
 export type PanelInput = z.input<typeof panelSchema>;
@@ -71,8 +71,15 @@ function explain(id: string, e: z.ZodError): DefinitionError {
 
 /** Validate a definition (throws DefinitionError naming every bad field). */
 export function defineDashboard(input: DashboardInput): Dashboard {
+  const id = String((input as { id?: unknown }).id ?? "?");
   const r = dashboardSchema.safeParse(input);
-  if (!r.success) throw explain(String((input as { id?: unknown }).id ?? "?"), r.error);
+  // Static panels are checked one by one so every bad field is named (a union only says "invalid").
+  if (Array.isArray(input.panels)) {
+    const p = z.array(panelSchema).min(1).safeParse(input.panels);
+    const issues = [...(r.success ? [] : r.error.issues.filter((i) => i.path[0] !== "panels")), ...(p.success ? [] : p.error.issues.map((i) => ({ ...i, path: ["panels", ...i.path] })))];
+    if (issues.length) throw explain(id, new z.ZodError(issues as z.core.$ZodIssue[]));
+  }
+  if (!r.success) throw explain(id, r.error);
   if (Array.isArray(r.data.panels)) {
     const ids = r.data.panels.map((p) => p.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);

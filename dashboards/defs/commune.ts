@@ -48,7 +48,10 @@ export const communeProfile = defineDashboard({
       title: "Dân số theo giới tính",
       domain: "population",
       query: (ctx) => ({ source: "indicators", query: { indicators: ["POP"], groupBy: ["sex"], filters: { ...baseFilters(ctx), sex: ["M", "F"] } } }),
-      rows: (rows) => (rows as { sex?: string }[]).map((r) => ({ ...(r as object), sexName: SEX[r.sex ?? "T"] })) as never,
+      rows: (rows) =>
+        (rows as { sex?: string }[])
+          .map((r) => ({ ...(r as object), sexName: SEX[r.sex ?? "T"] }))
+          .sort((a, b) => (a.sexName === "Nam" ? -1 : b.sexName === "Nam" ? 1 : 0)) as never,
       chart: { kind: "bar", category: "sexName", digits: 0 },
       labels: { sexName: "Giới tính" },
       valueLabel: "Dân số",

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { DuckDBInstance, DOUBLE, BIGINT, VARCHAR, DATE, DuckDBDateValue } from "@duckdb/node-api";
+import { DuckDBInstance, DuckDBDateValue } from "@duckdb/node-api";
 import type { Column, DataTable } from "../table.ts";
 import { assertTable } from "../table.ts";
 import { typedColumnNames } from "./columns.ts";
@@ -13,7 +13,6 @@ import { typedColumnNames } from "./columns.ts";
  * copied out with COPY … (FORMAT parquet). Integer → BIGINT, number →
  * DOUBLE, string → VARCHAR, date → DATE.
  */
-const duckType = (c: Column) => (c.type === "integer" ? BIGINT : c.type === "number" ? DOUBLE : c.type === "date" ? DATE : VARCHAR);
 const sqlType = (c: Column) => (c.type === "integer" ? "BIGINT" : c.type === "number" ? "DOUBLE" : c.type === "date" ? "DATE" : "VARCHAR");
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -40,7 +39,6 @@ export async function tableToParquet(t: DataTable): Promise<Buffer> {
       app.endRow();
     }
     app.closeSync();
-    void duckType;
     // the path is ours (random name in the temp dir), not user input
     await con.run(`copy t to '${file.replace(/'/g, "''")}' (format parquet, compression zstd)`);
     return await fs.readFile(file);
