@@ -6,6 +6,7 @@ import { buildScope, type Scope } from "../scope/scope.ts";
 import { clearSessionCookie, readSessionToken, validateSessionToken, type SessionRecord } from "./session.server.ts";
 import { passwordChangeRequired } from "./login.server.ts";
 import { writeAudit, AUTH_ACTIONS } from "../audit/audit.server.ts";
+import { assertAdminMfa, assertMfaVerified } from "../security/mfa-guard.server.ts"; // [safety/MFA]
 
 /**
  * Guards every loader and action calls (Remix runs nested loaders in
@@ -88,7 +89,7 @@ export async function getAuth({ request, context }: Args): Promise<Auth | { fail
  * requests also a valid CSRF token (form field `_csrf` or header
  * `x-csrf-token`, bound to the session).
  */
-export async function requireUser(args: Args, opts: { allowPasswordChange?: boolean } = {}): Promise<Auth> {
+export async function requireUser(args: Args, opts: { allowPasswordChange?: boolean; allowMfaPending?: boolean } = {}): Promise<Auth> {
   const a = await getAuth(args);
   if (!a) throw loginRedirect(args.request);
   if ("failure" in a) {
@@ -98,6 +99,7 @@ export async function requireUser(args: Args, opts: { allowPasswordChange?: bool
     throw loginRedirect(args.request, a.failure === "idle" || a.failure === "expired" ? a.failure : undefined);
   }
   const auth = a as Auth & { mustChangePassword: boolean };
+  if (!opts.allowMfaPending) assertMfaVerified(auth, args.request); // [safety/MFA] TOTP users pass /login/mfa first
   if (auth.mustChangePassword && !opts.allowPasswordChange) throw redirect(PASSWORD_CHANGE_PATH);
   if (!["GET", "HEAD"].includes(args.request.method)) await verifyCsrf(args.request, auth.session);
   return auth;
@@ -115,7 +117,9 @@ export async function requireRole(args: Args, role: Role | Role[]): Promise<Auth
 export async function requireAdmin(args: Args): Promise<Auth> {
   const listener = (args.context as AppLoadContext).listener;
   if (listener !== "admin") throw new Response("Not Found", { status: 404 });
-  return requireRole(args, "admin");
+  const auth = await requireRole(args, "admin");
+  assertAdminMfa(auth, args.request); // [safety/MFA] ASVS 4.3.1: admin pages need an enrolled, verified second factor
+  return auth;
 }
 
 export function forbidden(message = "Forbidden"): Response {

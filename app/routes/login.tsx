@@ -7,6 +7,7 @@ import { sessionCookie } from "../auth/session.server.ts";
 import { langFromRequest, translate } from "../i18n/i18n.ts";
 import { useT } from "../i18n/use-t.ts";
 import type { AppLoadContext } from "../platform/services.ts";
+import { consumeSignIn } from "../security/rate-limit.server.ts"; // [safety/rate-limit]
 
 export const meta: MetaFunction = () => [{ title: "Đăng nhập · CSDL Dân tộc" }];
 
@@ -32,6 +33,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const password = String(form.get("password") ?? "").slice(0, 512);
   const redirectTo = safeRedirect(form.get("redirectTo"));
   if (!username.trim() || !password) return json({ error: translate(lang, "login.missing"), username }, { status: 400 });
+  // [safety/rate-limit] per-username bucket on top of the per-IP middleware and the account lockout
+  const wait = consumeSignIn(username);
+  if (wait) return json({ error: `Quá nhiều lần thử đăng nhập cho tài khoản này. Vui lòng thử lại sau ${wait} giây.`, username }, { status: 429, headers: { "Retry-After": String(wait) } });
   const ip = (context as unknown as AppLoadContext).clientIp;
   const result = await signIn(services.db, services.config, { username, password, ip, userAgent: request.headers.get("user-agent") ?? undefined });
   if (!result.ok) {

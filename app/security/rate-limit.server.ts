@@ -60,8 +60,8 @@ export interface RateLimitConfig {
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
-  signInPerIp: { capacity: 30, refillPerMinute: 10 }, // a shared office NAT can sign in many clerks
-  signInPerUsername: { capacity: 10, refillPerMinute: 2 }, // on top of the account lockout
+  signInPerIp: { capacity: 100, refillPerMinute: 60 }, // a provincial office behind one NAT signs in many clerks
+  signInPerUsername: { capacity: 20, refillPerMinute: 5 }, // on top of the account lockout (argon2 CPU per username)
   apiPerToken: { capacity: 120, refillPerMinute: 600 },
 };
 
