@@ -1,0 +1,30 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { loadChecks } from "../warehouse/schema.ts";
+import { plainRow } from "../warehouse/plain-values.ts";
+
+export interface CheckResult {
+  name: string;
+  rows: number;
+  sample: Record<string, unknown>[];
+}
+
+/**
+ * Runs warehouse/checks/*.sql inside the load's transaction (so they see the
+ * new state before anyone else does). `checked_facts` is a temp view over the
+ * facts this run wrote: all of them on a full rebuild, those of the changed
+ * submissions on an incremental run.
+ */
+export async function runChecks(conn: DuckDBConnection, scope: { all: true } | { batchTable: string }): Promise<CheckResult[]> {
+  await conn.run(
+    "all" in scope
+      ? "create or replace temp view checked_facts as select * from fact_indicator_value"
+      : `create or replace temp view checked_facts as select * from fact_indicator_value where submission_id in (select submission_id from ${scope.batchTable})`,
+  );
+  const out: CheckResult[] = [];
+  for (const c of loadChecks()) {
+    const reader = await conn.runAndReadAll(c.sql);
+    const rows = reader.getRowObjects().map(plainRow);
+    out.push({ name: c.name, rows: rows.length, sample: rows.slice(0, 5) });
+  }
+  return out;
+}

@@ -1,0 +1,113 @@
+import type { Readable } from "node:stream";
+import { DuckDBTimestampTZValue, type DuckDBValue } from "@duckdb/node-api";
+
+/**
+ * A parser of Postgres' binary COPY format (COPY … TO STDOUT (FORMAT binary))
+ * that decodes each field straight into the DuckDB value the appender takes:
+ * no intermediate row objects, no text parsing of numbers.
+ *
+ * Supported column types: int4, float8, text, timestamptz, bool.
+ */
+export type PgBinaryType = "int4" | "float8" | "text" | "timestamptz" | "bool";
+
+const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+const PG_EPOCH_MICROS = 946_684_800_000_000n; // 2000-01-01 in Unix micros
+
+export class CopyFormatError extends Error {
+  override name = "CopyFormatError";
+}
+
+export async function parseBinaryCopy(
+  stream: Readable,
+  types: readonly PgBinaryType[],
+  onRow: (values: DuckDBValue[]) => void,
+): Promise<number> {
+  let buf: Buffer = Buffer.alloc(0);
+  let headerDone = false;
+  let done = false;
+  let rows = 0;
+  const ncols = types.length;
+  const values: DuckDBValue[] = new Array(ncols);
+  let lastTsRaw = -1n;
+  let lastTs: DuckDBTimestampTZValue | null = null;
+
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    let pos = 0;
+    if (!headerDone) {
+      if (buf.length < 19) continue;
+      if (!buf.subarray(0, 11).equals(SIGNATURE)) throw new CopyFormatError("not a binary COPY stream");
+      const extLen = buf.readInt32BE(15);
+      if (buf.length < 19 + extLen) continue;
+      pos = 19 + extLen;
+      headerDone = true;
+    }
+    const len = buf.length;
+    for (;;) {
+      if (pos + 2 > len) break;
+      const fields = buf.readInt16BE(pos);
+      if (fields === -1) {
+        done = true;
+        pos += 2;
+        break;
+      }
+      if (fields !== ncols) throw new CopyFormatError(`expected ${ncols} fields, got ${fields}`);
+      // Is the whole tuple here? Walk the lengths first.
+      let p = pos + 2;
+      let complete = true;
+      for (let i = 0; i < ncols; i++) {
+        if (p + 4 > len) {
+          complete = false;
+          break;
+        }
+        const fl = buf.readInt32BE(p);
+        p += 4 + (fl > 0 ? fl : 0);
+        if (p > len) {
+          complete = false;
+          break;
+        }
+      }
+      if (!complete) break;
+      p = pos + 2;
+      for (let i = 0; i < ncols; i++) {
+        const fl = buf.readInt32BE(p);
+        p += 4;
+        if (fl === -1) {
+          values[i] = null;
+          continue;
+        }
+        switch (types[i]) {
+          case "int4":
+            values[i] = buf.readInt32BE(p);
+            break;
+          case "float8":
+            values[i] = buf.readDoubleBE(p);
+            break;
+          case "text":
+            values[i] = buf.toString("utf8", p, p + fl);
+            break;
+          case "bool":
+            values[i] = buf[p] === 1;
+            break;
+          case "timestamptz": {
+            const raw = buf.readBigInt64BE(p);
+            if (raw !== lastTsRaw) {
+              lastTsRaw = raw;
+              lastTs = new DuckDBTimestampTZValue(raw + PG_EPOCH_MICROS);
+            }
+            values[i] = lastTs;
+            break;
+          }
+        }
+        p += fl;
+      }
+      pos = p;
+      rows++;
+      onRow(values);
+    }
+    buf = pos < buf.length ? buf.subarray(pos) : Buffer.alloc(0);
+    if (done) break;
+  }
+  if (!done) throw new CopyFormatError("binary COPY stream ended without its trailer");
+  return rows;
+}

@@ -1,0 +1,13 @@
+-- Where a cell is split by sex, both sexes ('T') equal M + F.
+with cells as (
+  select indicator_id, period_id, unit_id, ethnicity_code,
+         sum(value) filter (where sex = 'T') as both_sexes,
+         sum(value) filter (where sex in ('M', 'F')) as by_sex,
+         count(*) filter (where sex in ('M', 'F')) as n_split
+    from checked_facts
+   group by indicator_id, period_id, unit_id, ethnicity_code
+)
+select *
+  from cells
+ where n_split > 0 and abs(coalesce(both_sexes, 0) - coalesce(by_sex, 0)) > 0.5
+ limit 100
