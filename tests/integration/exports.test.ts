@@ -134,3 +134,20 @@ describe("download names", () => {
     expect(contentDisposition("Báo cáo Đồng Nai", "xlsx")).toBe(`attachment; filename="Bao_cao_Dong_Nai.xlsx"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20%C4%90%E1%BB%93ng%20Nai.xlsx`);
   });
 });
+
+describe("PDF period report", () => {
+  it("writes an A4 PDF with Vietnamese text, the header lines and vector charts", async () => {
+    const { reportToPdf } = await import("../../dashboards/export/pdf.server.ts");
+    const { buildChart } = await import("../../dashboards/charts/build.ts");
+    const { renderSvg } = await import("../../dashboards/charts/render-svg.server.ts");
+    const chart = buildChart({ kind: "bar", category: "name", value: "rate", horizontal: false, sort: "none", digits: 1 }, table.rows, { lang: "vi", valueLabel: "Tỷ lệ hộ nghèo", unit: "%" });
+    const pdf = await reportToPdf({
+      meta: { title: "Báo cáo tổng quan", organisation: "Ban Dân tộc tỉnh Cao Bằng", unitName: "Tỉnh Cao Bằng", periodLabel: "Năm 2024", referenceDate: "31/12/2024", generatedAt: new Date(), dataAsOf: "15/01/2025", isDemo: true },
+      sections: [{ title: "Tỷ lệ hộ nghèo theo huyện", table, svg: renderSvg(chart), error: null }],
+    });
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.length).toBeGreaterThan(5000);
+    // the DejaVu font is embedded (Vietnamese glyphs), not a standard 14 font
+    expect(pdf.toString("latin1")).toMatch(/DejaVuSans/);
+  });
+});
