@@ -8,7 +8,8 @@ import { consumeSignIn } from "../security/rate-limit.server.ts";
 import { useLang } from "../i18n/use-t.ts";
 import type { AppLoadContext } from "../platform/services.ts";
 
-/** Second step of sign-in for accounts with TOTP: a 6-digit code or a one-time recovery code. */
+/** (login_ : not nested under login.tsx, whose loader redirects signed-in users.)
+ * Second step of sign-in for accounts with TOTP: a 6-digit code or a one-time recovery code. */
 export const meta: MetaFunction = () => [{ title: "Xác thực hai lớp · CSDL Dân tộc" }];
 
 function safeRedirect(to: unknown): string {
