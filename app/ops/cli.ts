@@ -75,7 +75,7 @@ async function main(): Promise<number> {
       if (r.result) {
         for (const t of r.result.tables) err(`  ${t.ok ? "✓" : "✗"} ${t.name}: ${t.rows}/${t.expectedRows}`);
         err(`  ${r.result.audit.ok ? "✓" : "✗"} chuỗi nhật ký: ${r.result.audit.checked} dòng`);
-        err(r.result.warehouse ? `  ${r.result.warehouse.ok ? "✓" : "✗"} kho dữ liệu: ${JSON.stringify(r.result.warehouse.summary)}` : "  – kho dữ liệu: chưa kiểm tra (etl chưa có hàm dựng lại)");
+        err(r.result.warehouse ? `  ${r.result.warehouse.ok ? "✓" : "✗"} kho dữ liệu dựng lại: ${JSON.stringify(r.result.warehouse.summary)}${r.result.warehouse.error ? ` — ${r.result.warehouse.error}` : ""}` : "  – kho dữ liệu: chưa kiểm tra (không nạp được etl/)");
       }
       err(r.ok ? "Kiểm tra khôi phục: ĐẠT" : `Kiểm tra khôi phục: KHÔNG ĐẠT — ${r.error}`);
       process.stdout.write(JSON.stringify(r, null, 2) + "\n");

@@ -6,6 +6,7 @@ import { runRestoreTestOn, type RestoreTestReport, type WarehouseRebuildCheck } 
 import { listBackups } from "./store.server.ts";
 import { finishRun, startRun } from "./runs.server.ts";
 import { BackupError } from "./manifest.ts";
+import { loadWarehouseCheck } from "./warehouse-check.server.ts";
 
 /**
  * The two scheduled jobs (BACKUP_CRON, RESTORE_TEST_CRON), also run from the
@@ -63,7 +64,8 @@ export async function runRestoreTest(
     const backups = await listBackups(config.BACKUP_DIR);
     const chosen = opts.backup ? backups.find((b) => b.name === opts.backup) : backups[0];
     if (!chosen) throw new BackupError(opts.backup ? `Không tìm thấy bản sao lưu ${opts.backup}` : `Chưa có bản sao lưu nào trong ${config.BACKUP_DIR}`);
-    const report = await runRestoreTestOn(databaseUrlOf(db), chosen.path, { warehouse: services.warehouseCheck, log: opts.log });
+    const warehouse = services.warehouseCheck ?? (await loadWarehouseCheck(undefined, opts.log));
+    const report = await runRestoreTestOn(databaseUrlOf(db), chosen.path, { warehouse, log: opts.log });
     const totalRows = report.tables.reduce((s, t) => s + t.rows, 0);
     await finishRun(db, runId, {
       ok: report.ok,

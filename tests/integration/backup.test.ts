@@ -15,6 +15,7 @@ import { createBackup, pruneBackups } from "../../app/ops/backup.server.ts";
 import { restoreBackup } from "../../app/ops/restore.server.ts";
 import { runRestoreTestOn } from "../../app/ops/restore-test.server.ts";
 import { listBackups, readManifest } from "../../app/ops/store.server.ts";
+import { loadWarehouseCheck } from "../../app/ops/warehouse-check.server.ts";
 import { TEST_DEFAULT_PASSWORD } from "../setup/constants.ts";
 
 /**
@@ -77,10 +78,27 @@ async function fillData(db: Db) {
     { submission_id: sub.id, indicator_id: ind[2].id, ethnicity_code: "03", sex: "T", value: -0.0001, updated_by: user.id },
   ]);
   await db("submission_transitions").insert({ submission_id: sub.id, from_status: "submitted", to_status: "returned", reason: "Thiếu\tsố\nliệu \\ x", actor_user_id: user.id });
+  // an approved submission, so that the restore test's warehouse rebuild has facts to compare
+  const tpl2 = await db("form_templates").orderBy("id").offset(1).first();
+  const [approved] = await db("submissions")
+    .insert({ period_id: period.id, form_code: tpl2.code, template_id: tpl2.id, unit_id: unit.id, status: "approved", approved_at: new Date(), created_by: user.id })
+    .returning("id");
+  const plain = await db("indicators").where({ aggregation: "sum", disaggregation: "none" }).orderBy("id").first();
+  const bySex = await db("indicators").where({ aggregation: "sum", disaggregation: "ethnicity_sex" }).orderBy("id").first();
+  const approvedValues = [{ submission_id: approved.id, indicator_id: plain.id, ethnicity_code: "00", sex: "T", value: 4321 }];
+  if (bySex) {
+    approvedValues.push(
+      { submission_id: approved.id, indicator_id: bySex.id, ethnicity_code: "00", sex: "M", value: 120 },
+      { submission_id: approved.id, indicator_id: bySex.id, ethnicity_code: "00", sex: "F", value: 130.5 },
+      { submission_id: approved.id, indicator_id: bySex.id, ethnicity_code: "02", sex: "M", value: 120 },
+      { submission_id: approved.id, indicator_id: bySex.id, ethnicity_code: "02", sex: "F", value: 130.5 },
+    );
+  }
+  await db("submission_values").insert(approvedValues);
   for (const [i, s] of NASTY.entries()) {
     await writeAudit(db, { action: "test.nasty", actorUserId: user.id, actorUsername: user.username, unitId: unit.id, targetType: "submission", targetId: sub.id, ip: "10.0.0.1", details: { s, i, nested: { arr: [1, 2.5, null, true], s } } });
   }
-  return { subId: sub.id as number };
+  return { subId: sub.id as number, bySexPresent: !!bySex };
 }
 
 async function roundTrip(server: string, label: string) {
@@ -93,7 +111,7 @@ async function roundTrip(server: string, label: string) {
   try {
     await migrate(db);
     await seedReference(db, { defaultPassword: TEST_DEFAULT_PASSWORD });
-    const { subId } = await fillData(db);
+    const { subId, bySexPresent } = await fillData(db);
 
     // Writers keep going while the backup runs: the snapshot must still be consistent.
     let stop = false;
@@ -122,8 +140,11 @@ async function roundTrip(server: string, label: string) {
     await createDatabase(server, dst);
     const restored = await restoreBackup(bkPath, dbUrl(server, dst));
     expect(restored.tables.find((t) => t.name === "audit_log")!.rows).toBe(auditEntry.rows);
-    const report = await runRestoreTestOn(server, bkPath);
+    const report = await runRestoreTestOn(server, bkPath, { warehouse: await loadWarehouseCheck() });
     expect(report.failedTables).toEqual([]);
+    expect(report.warehouse?.error, JSON.stringify(report.warehouse)).toBeUndefined();
+    expect(report.warehouse).toMatchObject({ ok: true, summary: { approvedSubmissions: 1 } });
+    expect((report.warehouse!.summary as { grandTotal: number }).grandTotal).toBeCloseTo(4321 + (bySexPresent ? 501 : 0), 6);
     expect(report.audit.ok).toBe(true);
     expect(report.audit.checked).toBe(auditEntry.rows);
     expect(report.ok).toBe(true);
