@@ -1,0 +1,42 @@
+import { formatDateTime } from "../../i18n/format.ts";
+import { useLang } from "../../i18n/use-t.ts";
+import { StatusBadge } from "./StatusBadge.tsx";
+import { useTr } from "./tr.ts";
+
+export interface TransitionView {
+  from_status: string | null;
+  to_status: string;
+  actor_username: string | null;
+  reason: string | null;
+  at: string | Date;
+}
+
+/** The append-only history of a submission (who, when, from, to, reason). */
+export function TransitionList({ transitions }: { transitions: TransitionView[] }) {
+  const tr = useTr();
+  const lang = useLang();
+  return (
+    <table className="transitions">
+      <thead>
+        <tr>
+          <th>{tr("Thời gian", "When")}</th>
+          <th>{tr("Người thực hiện", "By")}</th>
+          <th>{tr("Từ", "From")}</th>
+          <th>{tr("Sang", "To")}</th>
+          <th>{tr("Lý do", "Reason")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {transitions.map((x, i) => (
+          <tr key={i}>
+            <td>{formatDateTime(x.at, lang)}</td>
+            <td><code>{x.actor_username}</code></td>
+            <td>{x.from_status ? <StatusBadge status={x.from_status} /> : "—"}</td>
+            <td><StatusBadge status={x.to_status} /></td>
+            <td>{x.reason ?? ""}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,113 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireAdmin } from "../auth/guards.server.ts";
+import { listTemplates, loadCatalogue, loadIndicatorMeta, otherFormIndicators, uploadTemplate } from "../forms/catalogue.server.ts";
+import { detectFormat, MAX_TEMPLATE_BYTES, parseTemplateSource, type SourceIssue } from "../forms/template-source.ts";
+import { templateRows, type TemplateDefinition } from "../forms/template.ts";
+import { assertBodySize } from "../workflow/http.server.ts";
+import type { AppLoadContext } from "../platform/services.ts";
+import { CsrfField } from "../components/csrf.tsx";
+import { EntryGrid } from "../components/forms/EntryGrid.tsx";
+import { useTr } from "../components/forms/tr.ts";
+import { useLang } from "../i18n/use-t.ts";
+import { formatDateTime } from "../i18n/format.ts";
+
+export const meta: MetaFunction = () => [{ title: "Danh mục biểu mẫu · Quản trị" }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = await requireAdmin(args);
+  return json({ templates: await listTemplates(auth.services.db) });
+}
+
+type ActionData = { source: string; issues?: SourceIssue[]; preview?: { definition: TemplateDefinition; indicators: Record<string, { name_vi: string; name_en: string; unit_vi?: string }> } };
+
+/** Upload (or paste) a template as JSON or YAML: "preview" checks and shows it; "upload" stores it as the next draft version. */
+export async function action(args: ActionFunctionArgs) {
+  assertBodySize(args.request, MAX_TEMPLATE_BYTES * 2 + 16 * 1024);
+  const auth = await requireAdmin(args);
+  const db = auth.services.db;
+  const form = await args.request.formData();
+  const file = form.get("file");
+  let source = String(form.get("source") ?? "");
+  let filename: string | null = null;
+  if (file && typeof file !== "string" && file.size > 0) {
+    if (file.size > MAX_TEMPLATE_BYTES) return json<ActionData>({ source: "", issues: [{ line: null, path: "", message: "Tệp quá lớn (tối đa 512 KB)" }] }, 413);
+    source = await file.text();
+    filename = file.name;
+  }
+  if (!source.trim()) return json<ActionData>({ source, issues: [{ line: null, path: "", message: "Chưa có nội dung: chọn tệp .json/.yaml hoặc dán nội dung vào ô" }] }, 400);
+  if (form.get("intent") === "upload") {
+    const r = await uploadTemplate(db, { userId: auth.user.id, username: auth.user.username, unitId: auth.user.unitId, ip: (args.context as unknown as AppLoadContext).clientIp }, source, filename);
+    if (!r.ok) return json<ActionData>({ source, issues: r.issues }, 422);
+    return redirect(`/admin/forms/${r.template.id}?uploaded=1`);
+  }
+  const r = parseTemplateSource(source, await loadCatalogue(db), await otherFormIndicators(db), detectFormat(filename, source));
+  if (!r.ok) return json<ActionData>({ source, issues: r.issues }, 422);
+  const meta = await loadIndicatorMeta(db);
+  const indicators = Object.fromEntries(templateRows(r.definition).map((row) => [row.indicator, { name_vi: meta.get(row.indicator)!.name_vi, name_en: meta.get(row.indicator)!.name_en, unit_vi: meta.get(row.indicator)!.unit_vi }]));
+  return json<ActionData>({ source, preview: { definition: r.definition, indicators } });
+}
+
+const STATUS: Record<string, [string, string, string]> = { draft: ["Bản nháp", "Draft", "badge-warn"], published: ["Đang dùng", "Published", "badge-ok"], retired: ["Ngừng sử dụng", "Retired", ""] };
+
+export default function AdminForms() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>() as ActionData | undefined;
+  const tr = useTr();
+  const lang = useLang();
+  const lines = (a?.source ?? "").split("\n");
+  const bad = new Set((a?.issues ?? []).map((i) => i.line));
+  return (
+    <>
+      <h1>{tr("Danh mục biểu mẫu", "Form catalogue")}</h1>
+      <table>
+        <thead><tr><th>{tr("Mã", "Code")}</th><th>{tr("Phiên bản", "Version")}</th><th>{tr("Tên biểu", "Title")}</th><th>{tr("Trạng thái", "Status")}</th><th>{tr("Công bố", "Published")}</th><th></th></tr></thead>
+        <tbody>
+          {d.templates.map((t) => (
+            <tr key={t.id}>
+              <td><strong>{t.code}</strong></td>
+              <td>v{t.version}</td>
+              <td>{tr(t.title_vi, t.title_en)}</td>
+              <td><span className={`badge ${STATUS[t.status]?.[2] ?? ""}`}>{tr(STATUS[t.status]?.[0] ?? t.status, STATUS[t.status]?.[1] ?? t.status)}</span></td>
+              <td>{t.published_at ? formatDateTime(t.published_at, lang) : "—"}</td>
+              <td><Link to={`/admin/forms/${t.id}`}>{tr("Xem", "View")}</Link></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <div className="panel">
+        <h2>{tr("Tạo biểu mẫu / phiên bản mới", "New form or version")}</h2>
+        <p className="muted">{tr("Tải lên tệp JSON hoặc YAML theo cấu trúc biểu mẫu (mã biểu trùng mã đã có sẽ tạo phiên bản mới). Hệ thống kiểm tra và chỉ ra lỗi theo từng dòng. Phiên bản mới là bản nháp cho đến khi được công bố; các báo cáo đã lập trên phiên bản cũ giữ nguyên.", "Upload a JSON or YAML template (an existing code makes a new version). Errors are shown line by line. A new version stays a draft until published; submissions on older versions are unchanged.")}</p>
+        <Form method="post" encType="multipart/form-data">
+          <CsrfField />
+          <label htmlFor="file">{tr("Tệp (.json, .yaml)", "File (.json, .yaml)")}</label>
+          <input id="file" name="file" type="file" accept=".json,.yaml,.yml" />
+          <label htmlFor="source">{tr("… hoặc dán nội dung", "… or paste it")}</label>
+          <textarea id="source" name="source" rows={14} defaultValue={a?.source ?? ""} spellCheck={false} style={{ fontFamily: "monospace" }} />
+          <div className="actions">
+            <button type="submit" name="intent" value="preview" className="secondary">{tr("Kiểm tra và xem trước", "Check and preview")}</button>
+            <button type="submit" name="intent" value="upload">{tr("Lưu thành bản nháp", "Save as draft")}</button>
+          </div>
+        </Form>
+        {a?.issues?.length ? (
+          <div className="alert alert-error" role="alert" data-testid="template-issues">
+            <strong>{tr(`Biểu mẫu chưa hợp lệ: ${a.issues.length} lỗi`, `Invalid template: ${a.issues.length} errors`)}</strong>
+            <ul>{a.issues.map((i, k) => <li key={k}>{i.line ? tr(`Dòng ${i.line}`, `Line ${i.line}`) : tr("Toàn tệp", "File")}{i.path ? ` (${i.path})` : ""}: {i.message}</li>)}</ul>
+          </div>
+        ) : null}
+        {a?.issues?.length && a.source ? (
+          <pre className="source-lines">{lines.map((l, i) => <div key={i} className={bad.has(i + 1) ? "bad-line" : undefined}><span className="ln">{String(i + 1).padStart(4)}</span> {l}</div>)}</pre>
+        ) : null}
+      </div>
+      {a?.preview ? (
+        <div className="panel preview">
+          <h2>{tr("Xem trước", "Preview")}: {tr(a.preview.definition.title_vi, a.preview.definition.title_en)}</h2>
+          <p className="alert alert-ok">{tr("Biểu mẫu hợp lệ. Bấm \"Lưu thành bản nháp\" để lưu.", "Valid. Click \"Save as draft\" to store it.")}</p>
+          <EntryGrid definition={a.preview.definition} indicators={a.preview.indicators} ethnicityNames={{ "02": "Tày", "07": "Nùng" }} groups={["02", "07"]} values={{}} />
+        </div>
+      ) : null}
+    </>
+  );
+}

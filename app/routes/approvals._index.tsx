@@ -1,0 +1,99 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireRole } from "../auth/guards.server.ts";
+import { approvalQueue } from "../workflow/queue.server.ts";
+import { SUBMISSION_STATUSES, type SubmissionStatus } from "../workflow/state.ts";
+import { listPeriods } from "../periods/periods.server.ts";
+import { StatusBadge } from "../components/forms/StatusBadge.tsx";
+import { useTr } from "../components/forms/tr.ts";
+import { useLang } from "../i18n/use-t.ts";
+import { formatDate, formatDateTime } from "../i18n/format.ts";
+
+export const meta: MetaFunction = () => [{ title: "Phê duyệt · CSDL Dân tộc" }];
+
+/** The approver's queue: submissions of the units this unit manages, by period, form, status, overdue. */
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = await requireRole(args, ["approver", "admin"]);
+  const db = auth.services.db;
+  const url = new URL(args.request.url);
+  const periodId = Number(url.searchParams.get("period")) || undefined;
+  const formCode = /^[A-Z0-9-]{2,30}$/.test(url.searchParams.get("form") ?? "") ? url.searchParams.get("form")! : undefined;
+  const st = url.searchParams.get("status") ?? "submitted";
+  const status = (SUBMISSION_STATUSES as readonly string[]).includes(st) || st === "all" ? (st as SubmissionStatus | "all") : "submitted";
+  const overdue = url.searchParams.get("overdue") === "1";
+  const [rows, periods, forms] = await Promise.all([
+    approvalQueue(db, auth.scope, { periodId, formCode, status: overdue ? "all" : status, overdue }),
+    listPeriods(db),
+    db("form_templates").where("status", "published").distinct("code").orderBy("code").pluck("code"),
+  ]);
+  return json({ rows, periods: periods.map((p) => ({ id: p.id, label: p.label_vi, status: p.status })), forms, f: { periodId: periodId ?? "", formCode: formCode ?? "", status, overdue } });
+}
+
+export default function Approvals() {
+  const d = useLoaderData<typeof loader>();
+  const tr = useTr();
+  const lang = useLang();
+  return (
+    <>
+      <h1>{tr("Phê duyệt báo cáo", "Approvals")}</h1>
+      <Form method="get" className="panel filters">
+        <div>
+          <label htmlFor="period">{tr("Kỳ báo cáo", "Period")}</label>
+          <select id="period" name="period" defaultValue={String(d.f.periodId)}>
+            <option value="">{tr("Tất cả", "All")}</option>
+            {d.periods.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="form">{tr("Biểu mẫu", "Form")}</label>
+          <select id="form" name="form" defaultValue={d.f.formCode}>
+            <option value="">{tr("Tất cả", "All")}</option>
+            {d.forms.map((f) => <option key={f} value={f}>{f}</option>)}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="status">{tr("Trạng thái", "Status")}</label>
+          <select id="status" name="status" defaultValue={d.f.status}>
+            <option value="submitted">{tr("Chờ duyệt", "Awaiting review")}</option>
+            <option value="returned">{tr("Đã trả lại", "Returned")}</option>
+            <option value="approved">{tr("Đã duyệt", "Approved")}</option>
+            <option value="draft">{tr("Đang nhập", "Draft")}</option>
+            <option value="all">{tr("Tất cả", "All")}</option>
+          </select>
+        </div>
+        <div>
+          <label><input type="checkbox" name="overdue" value="1" defaultChecked={d.f.overdue} /> {tr("Chỉ đơn vị quá hạn", "Overdue only")}</label>
+        </div>
+        <div><button type="submit">{tr("Lọc", "Filter")}</button></div>
+      </Form>
+      <p className="muted">{tr(`${d.rows.length} biểu`, `${d.rows.length} submissions`)} · <Link to="/completeness">{tr("Tiến độ báo cáo", "Completeness")}</Link></p>
+      <table className="queue">
+        <thead>
+          <tr>
+            <th>{tr("Đơn vị", "Unit")}</th>
+            <th>{tr("Kỳ", "Period")}</th>
+            <th>{tr("Biểu", "Form")}</th>
+            <th>{tr("Trạng thái", "Status")}</th>
+            <th>{tr("Gửi lúc", "Submitted")}</th>
+            <th>{tr("Hạn nộp", "Deadline")}</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.rows.map((r) => (
+            <tr key={r.id} data-submission={r.id}>
+              <td>{r.unitName}{r.parentName ? <div className="muted small">{r.parentName}</div> : null}</td>
+              <td>{r.periodLabel}</td>
+              <td title={r.title_vi}>{r.formCode}</td>
+              <td><StatusBadge status={r.status} overdue={r.overdue} /></td>
+              <td>{r.submittedAt ? formatDateTime(r.submittedAt, lang) : "—"}</td>
+              <td>{formatDate(r.deadline, lang)}</td>
+              <td><Link to={`/submissions/${r.id}`}>{r.status === "submitted" ? tr("Xem và duyệt", "Review") : tr("Xem", "View")}</Link></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

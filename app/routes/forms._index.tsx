@@ -1,0 +1,96 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireRole } from "../auth/guards.server.ts";
+import { dueForms } from "../workflow/my-forms.server.ts";
+import { openSubmission } from "../workflow/submissions.server.ts";
+import { toResponse } from "../workflow/http.server.ts";
+import { isOverdue } from "../periods/period.ts";
+import { CsrfField } from "../components/csrf.tsx";
+import { StatusBadge } from "../components/forms/StatusBadge.tsx";
+import { useTr } from "../components/forms/tr.ts";
+import { useLang } from "../i18n/use-t.ts";
+import { formatDate, formatDateTime } from "../i18n/format.ts";
+
+export const meta: MetaFunction = () => [{ title: "Biểu mẫu của tôi · CSDL Dân tộc" }];
+
+/** "Biểu mẫu của tôi": every form due from the user's unit in open periods. */
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = await requireRole(args, "submitter");
+  const rows = await dueForms(auth.services.db, auth.scope);
+  return json({ rows: rows.map((r) => ({ ...r, overdue: (r.status === "not_started" || r.status === "draft" || r.status === "returned") && isOverdue(r.deadline) })), unitName: auth.user.unitName });
+}
+
+/** Start entry: create the draft for (period, form) of the user's own unit, then open it. */
+export async function action(args: ActionFunctionArgs) {
+  const auth = await requireRole(args, "submitter");
+  const form = await args.request.formData();
+  const periodId = Number(form.get("periodId"));
+  const formCode = String(form.get("formCode") ?? "");
+  if (!Number.isInteger(periodId) || !/^[A-Z0-9-]{2,30}$/.test(formCode)) throw new Response("Bad Request", { status: 400 });
+  try {
+    const sub = await openSubmission(auth.services.db, { scope: auth.scope, user: auth.user, ip: (args.context as { clientIp?: string }).clientIp }, periodId, formCode);
+    return redirect(`/submissions/${sub.id}/edit`);
+  } catch (e) {
+    return toResponse(e);
+  }
+}
+
+export default function MyForms() {
+  const d = useLoaderData<typeof loader>();
+  const tr = useTr();
+  const lang = useLang();
+  return (
+    <>
+      <h1>{tr("Biểu mẫu của tôi", "My forms")}</h1>
+      <p className="muted">{tr(`Các biểu ${d.unitName} phải báo cáo trong các kỳ đang mở.`, `Forms ${d.unitName} must report in open periods.`)}</p>
+      {d.rows.length === 0 ? (
+        <p className="panel">{tr("Hiện không có biểu nào phải báo cáo.", "No forms are due.")}</p>
+      ) : (
+        <table className="my-forms">
+          <thead>
+            <tr>
+              <th>{tr("Kỳ báo cáo", "Period")}</th>
+              <th>{tr("Biểu mẫu", "Form")}</th>
+              <th>{tr("Số liệu tính đến", "Reference date")}</th>
+              <th>{tr("Hạn nộp", "Deadline")}</th>
+              <th>{tr("Trạng thái", "Status")}</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.rows.map((r) => (
+              <tr key={`${r.periodId}-${r.formCode}`} data-form={r.formCode}>
+                <td>{r.periodLabel}</td>
+                <td><strong>{r.formCode}</strong><br />{tr(r.title_vi, r.title_en)}</td>
+                <td>{formatDate(r.referenceDate, lang)}</td>
+                <td>{formatDate(r.deadline, lang)}</td>
+                <td>
+                  <StatusBadge status={r.status} overdue={r.overdue} />
+                  {r.status === "returned" && r.returnReason ? <div className="alert alert-error small">{tr("Lý do trả lại: ", "Returned: ")}{r.returnReason}</div> : null}
+                  {r.updatedAt ? <div className="muted small">{tr("Cập nhật", "Updated")} {formatDateTime(r.updatedAt, lang)}</div> : null}
+                </td>
+                <td>
+                  {r.submissionId === null ? (
+                    r.periodStatus === "open" ? (
+                      <Form method="post">
+                        <CsrfField />
+                        <input type="hidden" name="periodId" value={r.periodId} />
+                        <input type="hidden" name="formCode" value={r.formCode} />
+                        <button type="submit">{tr("Bắt đầu nhập", "Start entry")}</button>
+                      </Form>
+                    ) : null
+                  ) : r.status === "draft" || r.status === "returned" ? (
+                    r.periodStatus === "open" ? <Link className="button" to={`/submissions/${r.submissionId}/edit`}>{tr("Nhập liệu", "Enter data")}</Link> : <Link to={`/submissions/${r.submissionId}`}>{tr("Xem (kỳ đã đóng)", "View (period closed)")}</Link>
+                  ) : (
+                    <Link to={`/submissions/${r.submissionId}`}>{tr("Xem", "View")}</Link>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,194 @@
+import { useCallback, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { requireRole } from "../auth/guards.server.ts";
+import { submissionView } from "../workflow/submission-view.server.ts";
+import { saveEntry } from "../workflow/submissions.server.ts";
+import { assertBodySize, idParam, toResponse } from "../workflow/http.server.ts";
+import { uploadBulk } from "../forms/bulk.server.ts";
+import { loadEthnicities } from "../forms/catalogue.server.ts";
+import { MAX_XLSX_BYTES } from "../forms/xlsx.server.ts";
+import type { BulkError } from "../forms/bulk.ts";
+import type { AppLoadContext } from "../platform/services.ts";
+import { CsrfField } from "../components/csrf.tsx";
+import { EntryGrid } from "../components/forms/EntryGrid.tsx";
+import { StatusBadge } from "../components/forms/StatusBadge.tsx";
+import { useTr } from "../components/forms/tr.ts";
+import { useEntryEnhancements } from "../components/forms/useEntryEnhancements.ts";
+import { useLang } from "../i18n/use-t.ts";
+import { formatDate } from "../i18n/format.ts";
+
+export const meta: MetaFunction = () => [{ title: "Nhập liệu · CSDL Dân tộc" }];
+
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = await requireRole(args, "submitter");
+  const id = idParam(args.params.id);
+  const view = await submissionView(auth.services.db, auth.scope, id).catch(toResponse);
+  if (!view.actions.includes("save")) throw redirect(`/submissions/${id}`);
+  const eths = await loadEthnicities(auth.services.db);
+  return json({ ...view, allEthnicities: eths.filter((e) => e.code !== "00").map((e) => ({ code: e.code, name: e.name_vi })) });
+}
+
+type ActionData = {
+  intent: string;
+  typed?: Record<string, string>;
+  groups?: string[];
+  errors?: Record<string, string>;
+  errorList?: { cell: string; message: string }[];
+  conflict?: string;
+  refused?: string;
+  uploadErrors?: BulkError[];
+  version?: number;
+};
+
+function collect(form: FormData) {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (k.startsWith("c:") && typeof v === "string") raw[k.slice(2)] = v.slice(0, 200);
+  const groups = String(form.get("groups") ?? "").split(",").filter((g) => /^\d{2}$/.test(g) && g !== "00");
+  return { raw, groups: [...new Set(groups)].slice(0, 60) };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  assertBodySize(args.request, MAX_XLSX_BYTES + 64 * 1024);
+  const auth = await requireRole(args, "submitter");
+  const id = idParam(args.params.id);
+  const db = auth.services.db;
+  const actor = { scope: auth.scope, user: auth.user, ip: (args.context as unknown as AppLoadContext).clientIp };
+  const form = await args.request.formData();
+  const intent = String(form.get("intent") ?? "save");
+  const version = Number(form.get("version"));
+  const { raw, groups } = collect(form);
+  const lang = (args.request.headers.get("cookie") ?? "").includes("lang=en") ? "en" : "vi";
+  try {
+    if (intent === "add_group") {
+      const g = String(form.get("addGroup") ?? "");
+      const next = /^\d{2}$/.test(g) && g !== "00" ? [...new Set([...groups, g])] : groups;
+      return json<ActionData>({ intent, typed: raw, groups: next, version });
+    }
+    if (intent === "upload") {
+      const file = form.get("file");
+      if (!file || typeof file === "string" || file.size === 0) return json<ActionData>({ intent, uploadErrors: [{ sheet: "", cell: "", vi: "Chưa chọn tệp", en: "No file chosen" }] }, 400);
+      const kind = /\.csv$/i.test(file.name) ? "csv" : "xlsx";
+      const r = await uploadBulk(db, actor, id, { kind, data: Buffer.from(await file.arrayBuffer()), expectedVersion: version });
+      if (!r.ok) return json<ActionData>({ intent, uploadErrors: r.errors }, r.conflict ? 409 : 422);
+      return redirect(`/submissions/${id}/edit?uploaded=${r.changed}`);
+    }
+    const mode = intent === "submit" ? "submit" : "draft";
+    const r = await saveEntry(db, actor, id, { version, raw, mode });
+    if (r.ok) return redirect(mode === "submit" ? `/submissions/${id}?submitted=1` : `/submissions/${id}/edit?saved=${r.version}`);
+    if (r.kind === "invalid") {
+      const errors: Record<string, string> = {};
+      for (const e of r.errors) errors[e.cell] ??= lang === "en" ? e.en : e.vi;
+      return json<ActionData>({ intent, typed: raw, groups, version, errors, errorList: r.errors.map((e) => ({ cell: e.cell, message: lang === "en" ? e.en : e.vi })) }, 422);
+    }
+    if (r.kind === "conflict") return json<ActionData>({ intent, typed: raw, groups, version, conflict: lang === "en" ? r.en : r.vi }, 409);
+    return json<ActionData>({ intent, typed: raw, groups, version, refused: lang === "en" ? r.refusal.en : r.refusal.vi }, r.refusal.httpStatus);
+  } catch (e) {
+    return toResponse(e);
+  }
+}
+
+export default function EditSubmission() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<typeof action>() as ActionData | undefined;
+  const tr = useTr();
+  const lang = useLang();
+  const nav = useNavigation();
+  const [params] = useSearchParams();
+  const [restored, setRestored] = useState(0);
+  const onRestored = useCallback((n: number) => setRestored(n), []);
+  const saved = params.has("saved") || params.has("uploaded");
+  useEntryEnhancements({ formId: "entry-form", submissionId: d.submission.id, version: d.submission.version, saved, onRestored });
+  const groups = a?.groups ?? d.groups;
+  const values = a?.typed ? { ...d.values, ...a.typed } : d.values;
+  const addable = d.allEthnicities.filter((e) => !groups.includes(e.code));
+  const busy = nav.state !== "idle";
+  const cellLabel = (cell: string) => {
+    const [ind, eth, sex] = cell.split(":");
+    const name = d.indicators[ind] ? tr(d.indicators[ind].name_vi, d.indicators[ind].name_en) : ind;
+    return `${name} — ${eth === "00" ? tr("Tổng số", "Total") : d.ethnicityNames[eth] ?? eth}${sex === "M" ? tr(" — Nam", " — Male") : sex === "F" ? tr(" — Nữ", " — Female") : ""}`;
+  };
+  return (
+    <>
+      <p className="no-print"><Link to="/forms">← {tr("Biểu mẫu của tôi", "My forms")}</Link></p>
+      <h1>{tr(d.template.title_vi, d.template.title_en)}</h1>
+      <div className="panel">
+        <p>
+          <strong>{d.unit.name}</strong> · {tr("Kỳ", "Period")}: {tr(d.period.label_vi, d.period.label_en)} · {tr("Số liệu tính đến", "Reference date")} {formatDate(d.period.reference_date, lang)} · {tr("Hạn nộp", "Deadline")} {formatDate(d.period.deadline, lang)} · <StatusBadge status={d.submission.status} />
+          {" "}<span className="muted">({d.template.code} v{d.template.version})</span>
+        </p>
+        {d.submission.status === "returned" && d.submission.returnReason ? (
+          <p className="alert alert-error" data-testid="return-reason"><strong>{tr("Biểu bị trả lại. Lý do:", "Returned. Reason:")}</strong> {d.submission.returnReason}</p>
+        ) : null}
+        {params.has("saved") && !a ? <p className="alert alert-ok" role="status">{tr("Đã lưu nháp.", "Draft saved.")}</p> : null}
+        {params.has("uploaded") && !a ? <p className="alert alert-ok" role="status">{tr(`Đã nhận tệp: cập nhật ${params.get("uploaded")} ô.`, `File applied: ${params.get("uploaded")} cells updated.`)}</p> : null}
+        {restored ? <p className="alert alert-warn" role="status">{tr(`Đã khôi phục ${restored} ô bạn nhập nhưng chưa lưu (phiên trước). Hãy kiểm tra rồi bấm Lưu nháp.`, `Restored ${restored} unsaved cells from your previous session. Check them and save.`)}</p> : null}
+        {a?.conflict ? <p className="alert alert-error" role="alert" data-testid="conflict">{a.conflict}</p> : null}
+        {a?.refused ? <p className="alert alert-error" role="alert">{a.refused}</p> : null}
+        {a?.errorList?.length ? (
+          <div className="alert alert-error" role="alert" data-testid="error-summary">
+            <strong>{a.intent === "submit" ? tr(`Chưa gửi được: ${a.errorList.length} lỗi. Số liệu bạn nhập vẫn được giữ nguyên, chưa lưu.`, `Not submitted: ${a.errorList.length} errors. Your values are kept on screen, not saved.`) : tr(`Chưa lưu được: ${a.errorList.length} lỗi. Số liệu bạn nhập vẫn được giữ nguyên.`, `Not saved: ${a.errorList.length} errors. Your values are kept on screen.`)}</strong>
+            <ul>
+              {a.errorList.map((e, i) => (
+                <li key={i}><a href={`#c-${e.cell.replace(/:/g, "-")}`}>{cellLabel(e.cell)}</a>: {e.message}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </div>
+
+      <Form method="post" id="entry-form" className="entry-form" noValidate>
+        <CsrfField />
+        <input type="hidden" name="version" value={a?.version ?? d.submission.version} />
+        <input type="hidden" name="groups" value={groups.join(",")} />
+        <EntryGrid definition={d.template.definition} indicators={d.indicators} ethnicityNames={d.ethnicityNames} groups={groups} values={values} errors={a?.errors} />
+        {d.template.definition.sections.some((s) => s.rows.some((r) => r.breakdown !== "total")) ? (
+          <div className="panel add-group">
+            <label htmlFor="addGroup">{tr("Thêm dân tộc khác vào bảng", "Add another ethnic group")}</label>
+            <div className="actions">
+              <select id="addGroup" name="addGroup" defaultValue="">
+                <option value="">—</option>
+                {addable.map((e) => <option key={e.code} value={e.code}>{e.code} · {e.name}</option>)}
+              </select>
+              <button type="submit" name="intent" value="add_group" className="secondary">{tr("Thêm", "Add")}</button>
+            </div>
+            <p className="muted small">{tr("Số liệu đang nhập được giữ nguyên khi thêm dân tộc.", "Typed values are kept when adding a group.")}</p>
+          </div>
+        ) : null}
+        <div className="actions sticky-actions">
+          <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>{tr("Lưu nháp", "Save draft")}</button>
+          <button type="submit" name="intent" value="submit" disabled={busy}>{tr("Gửi duyệt", "Submit for approval")}</button>
+          <span className="muted small">{tr("Nhập số theo kiểu Việt Nam: 1.234,5. Lưu nháp bất cứ lúc nào; khi gửi, hệ thống kiểm tra toàn bộ quy tắc.", "Numbers in Vietnamese format: 1.234,5. Save a draft any time; submitting checks every rule.")}</span>
+        </div>
+      </Form>
+
+      <div className="panel no-print bulk">
+        <h2>{tr("Nhập hàng loạt (Excel/CSV)", "Bulk entry (Excel/CSV)")}</h2>
+        <p>
+          <a href={`/submissions/${d.submission.id}/xlsx`} download>{tr("Tải mẫu Excel (đã điền số liệu hiện có)", "Download Excel template (pre-filled)")}</a>
+          {" · "}
+          <a href={`/submissions/${d.submission.id}/csv`} download>{tr("Tải CSV", "Download CSV")}</a>
+        </p>
+        <Form method="post" encType="multipart/form-data">
+          <CsrfField />
+          <input type="hidden" name="version" value={d.submission.version} />
+          <label htmlFor="file">{tr("Tải lên tệp đã điền (.xlsx hoặc .csv, tối đa 5 MB)", "Upload the filled file (.xlsx or .csv, max 5 MB)")}</label>
+          <input id="file" name="file" type="file" accept=".xlsx,.csv" />
+          <div className="actions"><button type="submit" name="intent" value="upload" className="secondary">{tr("Tải lên", "Upload")}</button></div>
+          <p className="muted small">{tr("Tệp được kiểm tra toàn bộ: hoặc được áp dụng hết, hoặc không áp dụng ô nào và liệt kê lỗi theo trang tính, ô.", "The file is checked as a whole: applied entirely or not at all, with errors by sheet and cell.")}</p>
+        </Form>
+        {a?.uploadErrors?.length ? (
+          <div className="alert alert-error" role="alert" data-testid="upload-errors">
+            <strong>{tr("Tệp không được áp dụng (không ô nào thay đổi):", "File refused (nothing changed):")}</strong>
+            <table>
+              <thead><tr><th>{tr("Trang tính", "Sheet")}</th><th>{tr("Ô", "Cell")}</th><th>{tr("Lỗi", "Error")}</th></tr></thead>
+              <tbody>{a.uploadErrors.map((e, i) => <tr key={i}><td>{e.sheet}</td><td>{e.cell}</td><td>{lang === "en" ? e.en : e.vi}</td></tr>)}</tbody>
+            </table>
+          </div>
+        ) : null}
+      </div>
+      <p className="no-print"><Link to={`/submissions/${d.submission.id}`}>{tr("Xem lịch sử, bản in", "History, print view")}</Link></p>
+    </>
+  );
+}
