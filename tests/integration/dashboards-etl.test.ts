@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "../setup/db.ts";
+import { seedDashboardData, loadWarehouse, reviewed, poor, type DashFixture } from "./dashboards-fixture.ts";
+import type { WarehouseService } from "../../warehouse/service.ts";
+import { buildScope } from "../../app/scope/scope.ts";
+import { getDashboard } from "../../dashboards/registry.ts";
+import { runDashboard } from "../../dashboards/run.ts";
+import { prepareDashboard } from "../../app/api/dashboard-page.server.ts";
+
+let t: TestDb;
+let fx: DashFixture;
+let wh: WarehouseService;
+beforeAll(async () => {
+  t = await createTestDb();
+  fx = await seedDashboardData(t.db);
+  wh = await loadWarehouse(t.db);
+});
+afterAll(async () => {
+  await wh?.close();
+  await t?.drop();
+});
+
+async function scopeOf(username: string) {
+  const u = await t.db("users as u").join("units as un", "un.id", "u.unit_id").where("u.username", username).first("u.id", "u.username", "u.roles", "un.id as unit_id", "un.path", "un.tier", "un.sector_domains");
+  return buildScope({ userId: u.id, username: u.username, unitId: u.unit_id, unitPath: u.path, tier: u.tier, roles: u.roles, sectorDomains: u.sector_domains });
+}
+async function usernameOf(unitId: number) {
+  return (await t.db("users").where({ unit_id: unitId }).first("username")).username as string;
+}
+
+describe("dashboards over the seeded database and the real ETL", () => {
+  it("province overview: poverty rate by district recomputed from sums", async () => {
+    const scope = await scopeOf("bandantoctinh");
+    const d = getDashboard("province")!;
+    const setup = await prepareDashboard(t.db, wh, scope, d, new URL("http://x/dashboards/province?period=2024"));
+    const panels = Object.fromEntries((await runDashboard(wh, scope, d, setup.ctx)).map((p) => [p.id, p]));
+    const expected = fx.districts.map((dd) => {
+      const cs = fx.communes.filter((c) => c.districtId === dd.id);
+      const rate = (100 * cs.reduce((a, c) => a + poor(c.i, 2024), 0)) / cs.reduce((a, c) => a + reviewed(c.i), 0);
+      return [dd.name, Math.round(rate * 100) / 100];
+    });
+    const got = panels["poverty-by-district"].chart!.table.rows.map((r) => [r.category, Math.round((r.value as number) * 100) / 100]);
+    expect(got.sort()).toEqual(expected.sort());
+    expect(panels["poverty-map"].chart!.table.rows.map((r) => r.code).sort()).toEqual(fx.districts.map((x) => x.code).sort());
+    expect(panels["poverty-trend"].chart!.table.rows.map((r) => r.x)).toEqual(["Năm 2023", "Năm 2024"]);
+  });
+
+  it("a district account: unit parameter of another district is refused (403)", async () => {
+    const [a, b] = fx.districts;
+    const scope = await scopeOf(await usernameOf(a.id));
+    const d = getDashboard("district")!;
+    const own = await prepareDashboard(t.db, wh, scope, d, new URL(`http://x/dashboards/district`));
+    expect(own.unit.id).toBe(a.id);
+    expect(own.unitOptions.map((u) => u.id)).toEqual([a.id]);
+    const err = await prepareDashboard(t.db, wh, scope, d, new URL(`http://x/dashboards/district?unit=${b.id}`)).catch((e) => e);
+    expect(err).toBeInstanceOf(Response);
+    expect((err as Response).status).toBe(403);
+    const panels = await runDashboard(wh, scope, d, own.ctx);
+    const ranking = panels.find((p) => p.id === "commune-poverty-ranking")!;
+    expect(ranking.chart!.table.rows.map((r) => r.name).sort()).toEqual(fx.communes.filter((c) => c.districtId === a.id).map((c) => c.name).sort());
+  });
+});
