@@ -32,7 +32,8 @@ export async function listVisibleUnits(db: Db, scope: Scope, opts: { tier?: stri
   whereUnitVisible(q, scope, "u.id");
   if (opts.tier) q.where("u.tier", opts.tier);
   if (opts.parentId) q.where("u.parent_id", opts.parentId);
-  const rows = await q.orderBy("u.path").limit(opts.limit ?? 5000);
+  // one tier: official GSO order; mixed tiers: the hierarchy (path) order
+  const rows = await (opts.tier ? q.orderBy("u.code") : q.orderBy("u.path")).limit(opts.limit ?? 5000);
   return rows.map(toOption);
 }
 

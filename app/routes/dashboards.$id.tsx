@@ -161,7 +161,7 @@ export default function DashboardPage() {
               {p.title} {isDemo ? <span className="badge badge-demo">Dữ liệu mẫu</span> : null}
             </h2>
             {p.error ? <p className="alert alert-error">Không tải được ô này: {p.error}</p> : null}
-            {!p.error && p.table && p.table.rows.length === 0 ? <p className="empty-panel">Chưa có số liệu trong phạm vi và kỳ đã chọn.</p> : null}
+            {!p.error && !p.option && p.meta.kind !== "table" ? <p className="empty-panel">Chưa có số liệu trong phạm vi và kỳ đã chọn.</p> : null}
             {p.option ? <EChart option={p.option} meta={p.meta} svg={p.svg} height={p.height} lang={d.lang} label={p.title} /> : null}
             {p.table && p.table.rows.length ? (
               <details open={!p.option}>

@@ -11,8 +11,17 @@ import { rankingChart } from "./ranking.ts";
 import { choroplethChart } from "./choropleth.ts";
 import { tableOnly } from "./table-only.ts";
 
-/** (spec, rows) → option + table. Pure: no I/O, no echarts instance. */
+/**
+ * (spec, rows) → option + table. Pure: no I/O, no echarts instance. When no
+ * row has a value there is nothing to draw (option null); the table stays.
+ */
 export function buildChart(spec: ChartSpec, rows: readonly Row[], ctx: ChartContext): BuiltChart {
+  const built = dispatch(spec, rows, ctx);
+  const hasValue = rows.some((r) => typeof r[spec.value] === "number" && Number.isFinite(r[spec.value]));
+  return hasValue ? built : { ...built, option: null };
+}
+
+function dispatch(spec: ChartSpec, rows: readonly Row[], ctx: ChartContext): BuiltChart {
   switch (spec.kind) {
     case "bar":
       return barChart(spec, rows, ctx);
