@@ -27,6 +27,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const view = await submissionView(auth.services.db, auth.scope, id).catch(toResponse);
   if (!view.actions.includes("save")) throw redirect(`/submissions/${id}`);
   const eths = await loadEthnicities(auth.services.db);
+  // groups asked for in the URL (restoring rows typed into before a lost session)
+  const codes = new Set(eths.map((e) => e.code));
+  const extra = (new URL(args.request.url).searchParams.get("groups") ?? "").split(",").filter((g) => g !== "00" && codes.has(g)).slice(0, 60);
+  const order = new Map(eths.map((e) => [e.code, e.sort_order]));
+  view.groups = [...new Set([...view.groups, ...extra])].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   return json({ ...view, allEthnicities: eths.filter((e) => e.code !== "00").map((e) => ({ code: e.code, name: e.name_vi })) });
 }
 

@@ -55,6 +55,16 @@ export function useEntryEnhancements(opts: { formId: string; submissionId: numbe
       try {
         const stored = JSON.parse(localStorage.getItem(key) ?? "null") as { version: number; values: Record<string, string> } | null;
         if (stored && stored.version === version) {
+          // groups typed into before (added rows) that this page does not show yet: reload with them
+          const shown = new Set(inputs().map((i) => i.name));
+          const missing = new Set(Object.keys(stored.values).filter((k) => !shown.has(k)).map((k) => k.split(":")[2]).filter((g) => /^\d{2}$/.test(g) && g !== "00"));
+          const url = new URL(window.location.href);
+          const asked = new Set((url.searchParams.get("groups") ?? "").split(",").filter(Boolean));
+          if ([...missing].some((g) => !asked.has(g))) {
+            url.searchParams.set("groups", [...new Set([...asked, ...missing])].join(","));
+            window.location.replace(url.toString());
+            return;
+          }
           let n = 0;
           for (const i of inputs()) {
             const v = stored.values[i.name];
