@@ -1,4 +1,5 @@
 import { canApproveAt, canSubmitFor, isAdmin, type Scope } from "../scope/scope.ts";
+import { todayIct } from "../periods/period.ts";
 
 /**
  * The submission workflow as a pure decision: may this user do this to this
@@ -21,6 +22,10 @@ export interface WorkflowSubject {
   unitId: number;
   approverUnitId: number | null;
   periodStatus: PeriodStatus;
+  /** First day of the entry window (YYYY-MM-DD, ICT), if the period has one. */
+  entryOpensOn?: string | null;
+  /** Today (YYYY-MM-DD, ICT); defaults to now. */
+  today?: string;
 }
 
 export type Refusal = { ok: false; code: string; vi: string; en: string; httpStatus: 403 | 409 | 422 };
@@ -39,6 +44,8 @@ export function decide(action: WorkflowAction, scope: Scope, s: WorkflowSubject,
       if (s.status === "approved") return refuse("approved_locked", "Biểu đã được phê duyệt và khóa: không thể sửa. Liên hệ quản trị viên nếu cần mở lại", "The form is approved and locked; ask the administrator to reopen it", 409);
       if (s.status === "submitted") return refuse("awaiting_review", "Biểu đã gửi và đang chờ duyệt: không thể sửa", "The form was submitted and awaits review; it cannot be edited", 409);
       if (s.periodStatus !== "open") return refuse("period_not_open", "Kỳ báo cáo không mở: không thể nhập hoặc gửi số liệu", "The reporting period is not open for entry", 409);
+      if (s.entryOpensOn && (s.today ?? todayIct()) < s.entryOpensOn)
+        return refuse("entry_not_yet_open", `Chưa đến thời gian nhập liệu (mở từ ngày ${s.entryOpensOn.split("-").reverse().join("/")})`, `Entry opens on ${s.entryOpensOn}`, 409);
       return { ok: true, to: action === "save" ? s.status : "submitted" };
     }
     case "approve":

@@ -57,7 +57,7 @@ export async function submissionView(db: Db, scope: Scope, id: number, opts: { w
     values,
     rawValues: Object.fromEntries(l.values),
     transitions: l.transitions,
-    actions: allowedActions(scope, { status: s.status, unitId: s.unit_id, approverUnitId: s.approver_unit_id, periodStatus: l.period.status }),
+    actions: allowedActions(scope, { status: s.status, unitId: s.unit_id, approverUnitId: s.approver_unit_id, periodStatus: l.period.status, entryOpensOn: l.period.entry_opens_on }),
     flags,
     flagCount,
     previous,

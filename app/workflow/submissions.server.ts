@@ -66,7 +66,7 @@ export async function openSubmission(db: Db, actor: Actor, periodId: number, for
   const period = await getPeriod(db, periodId);
   const template = await getTemplate(db, templateId);
   if (!period || !template) throw new NotFoundError("Không tìm thấy kỳ hoặc biểu mẫu");
-  const d = decide("save", actor.scope, { status: "draft", unitId, approverUnitId: null, periodStatus: period.status });
+  const d = decide("save", actor.scope, { status: "draft", unitId, approverUnitId: null, periodStatus: period.status, entryOpensOn: period.entry_opens_on });
   if (!d.ok) throw new WorkflowError(d);
   const approver = await approverUnitFor(db, template.definition, unitId);
   return db.transaction(async (trx) => {
@@ -139,9 +139,9 @@ export async function saveEntry(db: Db, actor: Actor, id: number, input: { versi
   return db.transaction(async (trx) => {
     const sub: SubmissionRow | undefined = await trx("submissions").where({ id }).forUpdate().first();
     if (!sub) throw new NotFoundError("Không tìm thấy biểu / submission not found");
-    const period = await trx("periods").where({ id: sub.period_id }).first("status");
+    const period = await trx("periods").where({ id: sub.period_id }).first("status", "entry_opens_on");
     const action: WorkflowAction = input.mode === "submit" ? "submit" : "save";
-    const d = decide(action, actor.scope, { status: sub.status, unitId: sub.unit_id, approverUnitId: sub.approver_unit_id, periodStatus: period.status });
+    const d = decide(action, actor.scope, { status: sub.status, unitId: sub.unit_id, approverUnitId: sub.approver_unit_id, periodStatus: period.status, entryOpensOn: period.entry_opens_on });
     if (!d.ok) return { ok: false, kind: "refused", refusal: d };
     if (sub.version !== input.version) return { ok: false, kind: "conflict", ...CONFLICT_MESSAGE, currentVersion: sub.version };
     const template = (await getTemplate(trx, sub.template_id))!;

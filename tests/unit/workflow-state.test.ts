@@ -47,6 +47,12 @@ describe("workflow state machine", () => {
     expect(decide("return", district, sub("submitted", "locked"), "Chưa khớp tổng")).toMatchObject({ ok: false, code: "period_locked" });
   });
 
+  it("entry waits for the entry window to open", () => {
+    const early = { ...sub("draft"), entryOpensOn: "2031-02-01", today: "2031-01-31" };
+    expect(decide("save", commune, early)).toMatchObject({ ok: false, code: "entry_not_yet_open" });
+    expect(decide("save", commune, { ...early, today: "2031-02-01" })).toEqual({ ok: true, to: "draft" });
+  });
+
   it("return and reopen need a reason; reopen is for the admin only and only from approved", () => {
     expect(decide("return", district, sub("submitted"), "  ")).toMatchObject({ ok: false, code: "reason_required", httpStatus: 422 });
     expect(decide("reopen", province, sub("approved"), "")).toMatchObject({ ok: false, code: "reason_required" });
