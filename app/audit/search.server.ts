@@ -36,7 +36,8 @@ export interface AuditRow {
 
 /** Parse URL search params leniently: empty fields are absent; a bad field is reported, not thrown. */
 export function parseAuditQuery(params: URLSearchParams): { query: AuditQuery; errors: string[] } {
-  const raw = Object.fromEntries([...params.entries()].filter(([, v]) => v.trim() !== ""));
+  // control characters (NUL is refused by Postgres text) are dropped from every field
+  const raw = Object.fromEntries([...params.entries()].map(([k, v]) => [k, v.replace(/[\u0000-\u001f\u007f]/g, "")]).filter(([, v]) => v.trim() !== ""));
   const r = auditQuerySchema.safeParse(raw);
   if (r.success) return { query: r.data, errors: [] };
   const bad = new Set(r.error.issues.map((i) => String(i.path[0])));

@@ -29,7 +29,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const services = servicesOf(context);
   const lang = langFromRequest(request);
   const form = await request.formData();
-  const username = String(form.get("username") ?? "").slice(0, 200);
+  // [safety/fuzz] control characters (NUL breaks Postgres text) never belong in a username
+  const username = String(form.get("username") ?? "").replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200);
   const password = String(form.get("password") ?? "").slice(0, 512);
   const redirectTo = safeRedirect(form.get("redirectTo"));
   if (!username.trim() || !password) return json({ error: translate(lang, "login.missing"), username }, { status: 400 });
