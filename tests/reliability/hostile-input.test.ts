@@ -147,7 +147,7 @@ describe("hostile input", () => {
       const f = new FormData();
       f.set("intent", "upload");
       f.set("version", String(before.sub.version));
-      f.set("file", new Blob([data], { type }), name);
+      f.set("file", new Blob([typeof data === "string" ? data : new Uint8Array(data)], { type }), name);
       const res = await clerk.post(`/submissions/${submissionId}/edit`, f);
       await assertSafe(res, `upload ${name}`);
       expect(await snapshot(), `upload ${name} changed data`).toEqual(before);
@@ -156,7 +156,7 @@ describe("hostile input", () => {
     const big = new FormData();
     big.set("intent", "upload");
     big.set("version", String(before.sub.version));
-    big.set("file", new Blob([Buffer.alloc(7 * 1024 * 1024, 65)]), "big.xlsx");
+    big.set("file", new Blob([new Uint8Array(7 * 1024 * 1024).fill(65)]), "big.xlsx");
     const res = await clerk.post(`/submissions/${submissionId}/edit`, big);
     expect(res.status).toBe(413);
     await res.arrayBuffer();
