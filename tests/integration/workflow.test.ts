@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../setup/db.ts";
 import { actorFor, cast, openPeriod } from "./workflow-helpers.ts";
-import { loadSubmission, openSubmission, previousValues, saveEntry, transition, groupsPresentInUnit, NotFoundError } from "../../app/workflow/submissions.server.ts";
+import { approverUnitFor, loadSubmission, openSubmission, previousValues, saveEntry, transition, groupsPresentInUnit, NotFoundError } from "../../app/workflow/submissions.server.ts";
 import { setPeriodStatus } from "../../app/periods/periods.server.ts";
 import { dueForms } from "../../app/workflow/my-forms.server.ts";
 import { approvalQueue } from "../../app/workflow/queue.server.ts";
@@ -104,6 +104,14 @@ describe("submission workflow on the server", () => {
 
     // groups present in the unit: Tày (02) and Nùng (07)
     expect(await groupsPresentInUnit(t.db, c.commune.id)).toEqual(["02", "07"]);
+  });
+
+  it("the approval chain comes from the template: the parent unit, or a fixed unit code", async () => {
+    const def = (await t.db("form_templates").where({ code: "BM01-DANSO", version: 1 }).first("definition")).definition;
+    expect(await approverUnitFor(t.db, def, c.commune.id)).toBe(c.district.id);
+    expect(await approverUnitFor(t.db, def, c.district.id)).toBe(c.province.id);
+    const dept = await t.db("units").where({ tier: "department" }).orderBy("code").first("id", "code");
+    expect(await approverUnitFor(t.db, { ...def, approval: { unit_code: dept.code } }, c.commune.id)).toBe(dept.id);
   });
 
   it("entry is refused once the period closes; the approver can still return into it; the admin reopens", async () => {
