@@ -10,6 +10,7 @@ import type { AppLoadContext } from "../platform/services.ts";
 import { CsrfField } from "../components/csrf.tsx";
 import { EntryGrid } from "../components/forms/EntryGrid.tsx";
 import { useTr } from "../components/forms/tr.ts";
+import { useT } from "../i18n/use-t.ts";
 
 export const meta: MetaFunction = () => [{ title: "Biểu mẫu · Quản trị" }];
 
@@ -44,35 +45,36 @@ export default function AdminForm() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const tr = useTr();
+  const t = useT();
   const [params] = useSearchParams();
   return (
     <>
-      <p><Link to="/admin/forms">← {tr("Danh mục biểu mẫu", "Form catalogue")}</Link></p>
+      <p><Link to="/admin/forms">← {t("forms.formCatalogue")}</Link></p>
       <h1>{d.t.code} v{d.t.version}: {tr(d.t.title_vi, d.t.title_en)}</h1>
       <div className="panel">
-        <p>{tr("Trạng thái", "Status")}: <strong data-testid="template-status">{d.t.status}</strong> · {tr(`${d.submissions} báo cáo đã lập trên phiên bản này`, `${d.submissions} submissions on this version`)}</p>
-        <p>{tr("Đơn vị báo cáo", "Reporting tiers")}: {d.t.definition.tiers.join(", ")} · {tr("Đơn vị duyệt", "Approver")}: {"chain" in d.t.definition.approval ? tr("đơn vị cấp trên trực tiếp", "parent unit") : d.t.definition.approval.unit_code}</p>
-        {params.get("uploaded") ? <p className="alert alert-ok">{tr("Đã lưu bản nháp. Kiểm tra bản xem trước rồi công bố.", "Draft saved. Check the preview, then publish.")}</p> : null}
-        {params.get("done") === "publish" ? <p className="alert alert-ok">{tr("Đã công bố. Phiên bản trước (nếu có) chuyển sang ngừng sử dụng; các báo cáo cũ giữ nguyên phiên bản của chúng.", "Published. The previous version is retired; old submissions keep their version.")}</p> : null}
+        <p>{t("forms.status")}: <strong data-testid="template-status">{d.t.status}</strong> · {t("forms.submissionsOnVersion", { n: d.submissions })}</p>
+        <p>{t("forms.reportingTiers")}: {d.t.definition.tiers.join(", ")} · {t("forms.approver")}: {"chain" in d.t.definition.approval ? t("forms.parentUnit") : d.t.definition.approval.unit_code}</p>
+        {params.get("uploaded") ? <p className="alert alert-ok">{t("forms.draftSavedCheckThePreviewThen")}</p> : null}
+        {params.get("done") === "publish" ? <p className="alert alert-ok">{t("forms.publishedThePreviousVersionIsRetired")}</p> : null}
         {a && "error" in a ? <p className="alert alert-error">{a.error}</p> : null}
         <Form method="post" className="actions">
           <CsrfField />
-          {d.t.status === "draft" ? <button type="submit" name="intent" value="publish">{tr("Công bố", "Publish")}</button> : null}
-          {d.t.status !== "retired" ? <button type="submit" name="intent" value="retire" className="secondary">{tr("Ngừng sử dụng", "Retire")}</button> : null}
+          {d.t.status === "draft" ? <button type="submit" name="intent" value="publish">{t("forms.publish")}</button> : null}
+          {d.t.status !== "retired" ? <button type="submit" name="intent" value="retire" className="secondary">{t("forms.retire")}</button> : null}
         </Form>
       </div>
       <div className="panel preview">
-        <h2>{tr("Xem trước biểu", "Preview")}</h2>
+        <h2>{t("forms.preview")}</h2>
         <EntryGrid definition={d.t.definition} indicators={d.indicators} ethnicityNames={{ "02": "Tày", "07": "Nùng" }} groups={["02", "07"]} values={{}} />
         {d.t.definition.rules.length ? (
           <>
-            <h3>{tr("Quy tắc kiểm tra", "Rules")}</h3>
-            <ul>{d.t.definition.rules.map((r, i) => <li key={i}>{r.type === "lte" ? `${r.left} ≤ ${r.right}` : tr(`Tổng các dân tộc của ${r.indicator} = số tổng`, `Sum of groups of ${r.indicator} = total`)}{r.message_vi ? ` — ${r.message_vi}` : ""}</li>)}</ul>
+            <h3>{t("forms.rules")}</h3>
+            <ul>{d.t.definition.rules.map((r, i) => <li key={i}>{r.type === "lte" ? `${r.left} ≤ ${r.right}` : t("forms.ruleSum", { indicator: r.indicator })}{r.message_vi ? ` — ${r.message_vi}` : ""}</li>)}</ul>
           </>
         ) : null}
       </div>
       <details className="panel">
-        <summary>{tr("Định nghĩa (YAML) — tải xuống, sửa và tải lên để tạo phiên bản mới", "Definition (YAML) — copy, edit and upload as a new version")}</summary>
+        <summary>{t("forms.definitionYamlCopyEditAndUpload")}</summary>
         <pre>{d.yaml}</pre>
       </details>
     </>

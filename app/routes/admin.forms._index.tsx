@@ -10,7 +10,7 @@ import type { AppLoadContext } from "../platform/services.ts";
 import { CsrfField } from "../components/csrf.tsx";
 import { EntryGrid } from "../components/forms/EntryGrid.tsx";
 import { useTr } from "../components/forms/tr.ts";
-import { useLang } from "../i18n/use-t.ts";
+import { useLang, useT } from "../i18n/use-t.ts";
 import { formatDateTime } from "../i18n/format.ts";
 
 export const meta: MetaFunction = () => [{ title: "Danh mục biểu mẫu · Quản trị" }];
@@ -55,46 +55,47 @@ export default function AdminForms() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>() as ActionData | undefined;
   const tr = useTr();
+  const t = useT();
   const lang = useLang();
   const lines = (a?.source ?? "").split("\n");
   const bad = new Set((a?.issues ?? []).map((i) => i.line));
   return (
     <>
-      <h1>{tr("Danh mục biểu mẫu", "Form catalogue")}</h1>
+      <h1>{t("forms.formCatalogue")}</h1>
       <table>
-        <thead><tr><th>{tr("Mã", "Code")}</th><th>{tr("Phiên bản", "Version")}</th><th>{tr("Tên biểu", "Title")}</th><th>{tr("Trạng thái", "Status")}</th><th>{tr("Công bố", "Published")}</th><th></th></tr></thead>
+        <thead><tr><th>{t("forms.code")}</th><th>{t("forms.version")}</th><th>{t("forms.title")}</th><th>{t("forms.status")}</th><th>{t("forms.published")}</th><th></th></tr></thead>
         <tbody>
-          {d.templates.map((t) => (
-            <tr key={t.id}>
-              <td><strong>{t.code}</strong></td>
-              <td>v{t.version}</td>
-              <td>{tr(t.title_vi, t.title_en)}</td>
-              <td><span className={`badge ${STATUS[t.status]?.[2] ?? ""}`}>{tr(STATUS[t.status]?.[0] ?? t.status, STATUS[t.status]?.[1] ?? t.status)}</span></td>
-              <td>{t.published_at ? formatDateTime(t.published_at, lang) : "—"}</td>
-              <td><Link to={`/admin/forms/${t.id}`}>{tr("Xem", "View")}</Link></td>
+          {d.templates.map((tp) => (
+            <tr key={tp.id}>
+              <td><strong>{tp.code}</strong></td>
+              <td>v{tp.version}</td>
+              <td>{tr(tp.title_vi, tp.title_en)}</td>
+              <td><span className={`badge ${STATUS[tp.status]?.[2] ?? ""}`}>{tr(STATUS[tp.status]?.[0] ?? tp.status, STATUS[tp.status]?.[1] ?? tp.status)}</span></td>
+              <td>{tp.published_at ? formatDateTime(tp.published_at, lang) : "—"}</td>
+              <td><Link to={`/admin/forms/${tp.id}`}>{t("forms.view")}</Link></td>
             </tr>
           ))}
         </tbody>
       </table>
 
       <div className="panel">
-        <h2>{tr("Tạo biểu mẫu / phiên bản mới", "New form or version")}</h2>
-        <p className="muted">{tr("Tải lên tệp JSON hoặc YAML theo cấu trúc biểu mẫu (mã biểu trùng mã đã có sẽ tạo phiên bản mới). Hệ thống kiểm tra và chỉ ra lỗi theo từng dòng. Phiên bản mới là bản nháp cho đến khi được công bố; các báo cáo đã lập trên phiên bản cũ giữ nguyên.", "Upload a JSON or YAML template (an existing code makes a new version). Errors are shown line by line. A new version stays a draft until published; submissions on older versions are unchanged.")}</p>
+        <h2>{t("forms.newFormOrVersion")}</h2>
+        <p className="muted">{t("forms.uploadAJsonOrYamlTemplate")}</p>
         <Form method="post" encType="multipart/form-data">
           <CsrfField />
-          <label htmlFor="file">{tr("Tệp (.json, .yaml)", "File (.json, .yaml)")}</label>
+          <label htmlFor="file">{t("forms.fileJsonYaml")}</label>
           <input id="file" name="file" type="file" accept=".json,.yaml,.yml" />
-          <label htmlFor="source">{tr("… hoặc dán nội dung", "… or paste it")}</label>
+          <label htmlFor="source">{t("forms.orPasteIt")}</label>
           <textarea id="source" name="source" rows={14} defaultValue={a?.source ?? ""} spellCheck={false} style={{ fontFamily: "monospace" }} />
           <div className="actions">
-            <button type="submit" name="intent" value="preview" className="secondary">{tr("Kiểm tra và xem trước", "Check and preview")}</button>
-            <button type="submit" name="intent" value="upload">{tr("Lưu thành bản nháp", "Save as draft")}</button>
+            <button type="submit" name="intent" value="preview" className="secondary">{t("forms.checkAndPreview")}</button>
+            <button type="submit" name="intent" value="upload">{t("forms.saveAsDraft")}</button>
           </div>
         </Form>
         {a?.issues?.length ? (
           <div className="alert alert-error" role="alert" data-testid="template-issues">
-            <strong>{tr(`Biểu mẫu chưa hợp lệ: ${a.issues.length} lỗi`, `Invalid template: ${a.issues.length} errors`)}</strong>
-            <ul>{a.issues.map((i, k) => <li key={k}>{i.line ? tr(`Dòng ${i.line}`, `Line ${i.line}`) : tr("Toàn tệp", "File")}{i.path ? ` (${i.path})` : ""}: {i.message}</li>)}</ul>
+            <strong>{t("forms.invalidTemplate", { n: a.issues.length })}</strong>
+            <ul>{a.issues.map((i, k) => <li key={k}>{i.line ? t("forms.line", { n: i.line }) : t("forms.file")}{i.path ? ` (${i.path})` : ""}: {i.message}</li>)}</ul>
           </div>
         ) : null}
         {a?.issues?.length && a.source ? (
@@ -103,8 +104,8 @@ export default function AdminForms() {
       </div>
       {a?.preview ? (
         <div className="panel preview">
-          <h2>{tr("Xem trước", "Preview")}: {tr(a.preview.definition.title_vi, a.preview.definition.title_en)}</h2>
-          <p className="alert alert-ok">{tr("Biểu mẫu hợp lệ. Bấm \"Lưu thành bản nháp\" để lưu.", "Valid. Click \"Save as draft\" to store it.")}</p>
+          <h2>{t("forms.preview2")}: {tr(a.preview.definition.title_vi, a.preview.definition.title_en)}</h2>
+          <p className="alert alert-ok">{t("forms.validClickSaveAsDraftTo")}</p>
           <EntryGrid definition={a.preview.definition} indicators={a.preview.indicators} ethnicityNames={{ "02": "Tày", "07": "Nùng" }} groups={["02", "07"]} values={{}} />
         </div>
       ) : null}

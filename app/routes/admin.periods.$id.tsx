@@ -8,7 +8,7 @@ import { idParam } from "../workflow/http.server.ts";
 import type { AppLoadContext } from "../platform/services.ts";
 import { CsrfField } from "../components/csrf.tsx";
 import { useTr } from "../components/forms/tr.ts";
-import { useLang } from "../i18n/use-t.ts";
+import { useLang, useT } from "../i18n/use-t.ts";
 import { formatDate } from "../i18n/format.ts";
 
 export const meta: MetaFunction = () => [{ title: "Kỳ báo cáo · Quản trị" }];
@@ -61,53 +61,54 @@ export default function AdminPeriod() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const tr = useTr();
+  const t = useT();
   const lang = useLang();
   const [params] = useSearchParams();
   const p = d.period;
   const cmds = (Object.keys(CMD) as PeriodCommand[]).filter((c) => nextPeriodStatus(p.status, c));
   return (
     <>
-      <p><Link to="/admin/periods">← {tr("Kỳ báo cáo", "Periods")}</Link></p>
+      <p><Link to="/admin/periods">← {t("forms.periods")}</Link></p>
       <h1>{tr(p.label_vi, p.label_en)} <span className="muted">({p.code})</span></h1>
       <div className="panel">
-        <p>{tr("Trạng thái", "Status")}: <strong data-testid="period-status">{tr(PERIOD_STATUS_LABELS[p.status].vi, PERIOD_STATUS_LABELS[p.status].en)}</strong> · {tr("Số liệu tính đến", "Reference date")} {formatDate(p.reference_date, lang)} · {tr("Hạn nộp", "Deadline")} {formatDate(p.deadline, lang)}</p>
-        <p className="muted">{tr("Báo cáo", "Submissions")}: {Object.entries(d.counts).map(([k, n]) => `${k}: ${n}`).join(" · ") || "0"} · <a href={`/completeness?period=${p.id}`}>{tr("Tiến độ", "Completeness")}</a></p>
-        {params.get("done") ? <p className="alert alert-ok">{tr("Đã thực hiện.", "Done.")}</p> : null}
+        <p>{t("forms.status")}: <strong data-testid="period-status">{tr(PERIOD_STATUS_LABELS[p.status].vi, PERIOD_STATUS_LABELS[p.status].en)}</strong> · {t("forms.referenceDate")} {formatDate(p.reference_date, lang)} · {t("forms.deadline")} {formatDate(p.deadline, lang)}</p>
+        <p className="muted">{t("forms.submissions")}: {Object.entries(d.counts).map(([k, n]) => `${k}: ${n}`).join(" · ") || "0"} · <a href={`/completeness?period=${p.id}`}>{t("forms.completeness2")}</a></p>
+        {params.get("done") ? <p className="alert alert-ok">{t("forms.done")}</p> : null}
         {a && "error" in a ? <p className="alert alert-error">{a.error}</p> : null}
         <div className="actions">
           {cmds.map((c) => (
             <Form method="post" key={c}>
               <CsrfField />
-              {c === "reopen" ? <input type="text" name="reason" placeholder={tr("Lý do mở lại (bắt buộc)", "Reason (required)")} required minLength={5} /> : null}
+              {c === "reopen" ? <input type="text" name="reason" placeholder={t("forms.reasonRequired")} required minLength={5} /> : null}
               <button type="submit" name="intent" value={c} className={c === "lock" ? "danger" : undefined}>{tr(...CMD[c])}</button>
             </Form>
           ))}
         </div>
       </div>
       <div className="panel">
-        <h2>{tr("Biểu mẫu giao cho kỳ", "Forms assigned")}</h2>
+        <h2>{t("forms.formsAssigned")}</h2>
         <table>
-          <thead><tr><th>{tr("Biểu", "Form")}</th><th>{tr("Phiên bản", "Version")}</th><th>{tr("Đối tượng", "Who reports")}</th></tr></thead>
-          <tbody>{d.assignments.map((x) => <tr key={x.id}><td>{x.form_code} — {x.title_vi}</td><td>v{x.version}</td><td>{x.tier ? tr(`Tất cả đơn vị cấp ${x.tier}`, `All ${x.tier} units`) : x.unit_name}</td></tr>)}</tbody>
+          <thead><tr><th>{t("forms.form2")}</th><th>{t("forms.version")}</th><th>{t("forms.whoReports")}</th></tr></thead>
+          <tbody>{d.assignments.map((x) => <tr key={x.id}><td>{x.form_code} — {x.title_vi}</td><td>v{x.version}</td><td>{x.tier ? t("forms.allUnitsOfTier", { tier: t(`tier.${x.tier}`) }) : x.unit_name}</td></tr>)}</tbody>
         </table>
         {p.status !== "locked" ? (
           <Form method="post" className="filters">
             <CsrfField />
             <div>
-              <label htmlFor="formCode">{tr("Biểu mẫu", "Form")}</label>
+              <label htmlFor="formCode">{t("forms.form")}</label>
               <select id="formCode" name="formCode">{d.forms.map((f) => <option key={f.code} value={f.code}>{f.code} (v{f.version})</option>)}</select>
             </div>
             <div>
-              <label htmlFor="target">{tr("Giao cho", "Assign to")}</label>
+              <label htmlFor="target">{t("forms.assignTo")}</label>
               <select id="target" name="target" defaultValue="commune">
-                <option value="commune">{tr("Tất cả xã, phường, thị trấn", "All communes")}</option>
-                <option value="district">{tr("Tất cả huyện, thành phố", "All districts")}</option>
-                <option value="department">{tr("Tất cả sở, ngành", "All departments")}</option>
-                <option value="units">{tr("Đơn vị được chọn (mã đơn vị)", "Chosen units (codes)")}</option>
+                <option value="commune">{t("forms.allCommunes")}</option>
+                <option value="district">{t("forms.allDistricts")}</option>
+                <option value="department">{t("forms.allDepartments")}</option>
+                <option value="units">{t("forms.chosenUnitsCodes")}</option>
               </select>
             </div>
-            <div style={{ flex: 2 }}><label htmlFor="unitCodes">{tr("Mã đơn vị (khi chọn đơn vị)", "Unit codes (for chosen units)")}</label><input id="unitCodes" name="unitCodes" type="text" placeholder="01234, 01237" /></div>
-            <div><button type="submit" name="intent" value="assign">{tr("Giao biểu", "Assign")}</button></div>
+            <div style={{ flex: 2 }}><label htmlFor="unitCodes">{t("forms.unitCodesForChosenUnits")}</label><input id="unitCodes" name="unitCodes" type="text" placeholder="01234, 01237" /></div>
+            <div><button type="submit" name="intent" value="assign">{t("forms.assign")}</button></div>
           </Form>
         ) : null}
       </div>

@@ -7,7 +7,7 @@ import { PERIOD_STATUS_LABELS } from "../periods/period.ts";
 import type { AppLoadContext } from "../platform/services.ts";
 import { CsrfField } from "../components/csrf.tsx";
 import { useTr } from "../components/forms/tr.ts";
-import { useLang } from "../i18n/use-t.ts";
+import { useLang, useT } from "../i18n/use-t.ts";
 import { formatDate } from "../i18n/format.ts";
 
 export const meta: MetaFunction = () => [{ title: "Kỳ báo cáo · Quản trị" }];
@@ -34,15 +34,16 @@ export default function AdminPeriods() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const tr = useTr();
+  const t = useT();
   const lang = useLang();
   const fe = (a && "fieldErrors" in a ? a.fieldErrors : {}) as Record<string, string>;
   const v = (a && "values" in a ? a.values : {}) as Record<string, string>;
   const err = (k: string) => (fe[k] ? <p className="field-error">{fe[k]}</p> : null);
   return (
     <>
-      <h1>{tr("Kỳ báo cáo", "Reporting periods")}</h1>
+      <h1>{t("forms.reportingPeriods")}</h1>
       <table>
-        <thead><tr><th>{tr("Mã", "Code")}</th><th>{tr("Kỳ", "Period")}</th><th>{tr("Số liệu tính đến", "Reference date")}</th><th>{tr("Mở nhập", "Entry opens")}</th><th>{tr("Hạn nộp", "Deadline")}</th><th>{tr("Trạng thái", "Status")}</th><th></th></tr></thead>
+        <thead><tr><th>{t("forms.code")}</th><th>{t("forms.period2")}</th><th>{t("forms.referenceDate")}</th><th>{t("forms.entryOpens")}</th><th>{t("forms.deadline")}</th><th>{t("forms.status")}</th><th></th></tr></thead>
         <tbody>
           {d.periods.map((p) => (
             <tr key={p.id}>
@@ -52,36 +53,36 @@ export default function AdminPeriods() {
               <td>{p.entry_opens_on ? formatDate(p.entry_opens_on, lang) : "—"}</td>
               <td>{formatDate(p.deadline, lang)}</td>
               <td>{tr(PERIOD_STATUS_LABELS[p.status].vi, PERIOD_STATUS_LABELS[p.status].en)}</td>
-              <td><Link to={`/admin/periods/${p.id}`}>{tr("Quản lý", "Manage")}</Link></td>
+              <td><Link to={`/admin/periods/${p.id}`}>{t("forms.manage")}</Link></td>
             </tr>
           ))}
         </tbody>
       </table>
       <div className="panel">
-        <h2>{tr("Tạo kỳ báo cáo", "New period")}</h2>
+        <h2>{t("forms.newPeriod")}</h2>
         {a && "error" in a ? <p className="alert alert-error">{a.error}</p> : null}
         <Form method="post" className="filters">
           <CsrfField />
           <div>
-            <label htmlFor="type">{tr("Loại kỳ", "Type")}</label>
+            <label htmlFor="type">{t("forms.type")}</label>
             <select id="type" name="type" defaultValue={v.type ?? "year"}>
-              <option value="month">{tr("Tháng", "Month")}</option>
-              <option value="quarter">{tr("Quý", "Quarter")}</option>
-              <option value="half">{tr("6 tháng", "Half-year")}</option>
-              <option value="year">{tr("Năm", "Year")}</option>
-              <option value="multi_year">{tr("Nhiều năm", "Multi-year")}</option>
+              <option value="month">{t("forms.month")}</option>
+              <option value="quarter">{t("forms.quarter")}</option>
+              <option value="half">{t("forms.halfYear")}</option>
+              <option value="year">{t("forms.year")}</option>
+              <option value="multi_year">{t("forms.multiYear")}</option>
             </select>
             {err("type")}
           </div>
-          <div><label htmlFor="year">{tr("Năm", "Year")}</label><input id="year" name="year" type="number" defaultValue={v.year ?? new Date().getFullYear()} />{err("year")}</div>
-          <div><label htmlFor="number">{tr("Tháng/quý/nửa năm số", "Month/quarter/half no.")}</label><input id="number" name="number" type="number" min={1} max={12} defaultValue={v.number ?? ""} />{err("number")}</div>
-          <div><label htmlFor="end_year">{tr("Năm kết thúc (nhiều năm)", "End year (multi-year)")}</label><input id="end_year" name="end_year" type="number" defaultValue={v.end_year ?? ""} />{err("end_year")}</div>
-          <div><label htmlFor="reference_date">{tr("Số liệu tính đến ngày", "Reference date")}</label><input id="reference_date" name="reference_date" type="date" defaultValue={v.reference_date ?? ""} />{err("reference_date")}</div>
-          <div><label htmlFor="entry_opens_on">{tr("Mở nhập từ", "Entry opens")}</label><input id="entry_opens_on" name="entry_opens_on" type="date" defaultValue={v.entry_opens_on ?? ""} />{err("entry_opens_on")}</div>
-          <div><label htmlFor="deadline">{tr("Hạn nộp", "Deadline")}</label><input id="deadline" name="deadline" type="date" required defaultValue={v.deadline ?? ""} />{err("deadline")}</div>
-          <div><button type="submit">{tr("Tạo kỳ", "Create")}</button></div>
+          <div><label htmlFor="year">{t("forms.year")}</label><input id="year" name="year" type="number" defaultValue={v.year ?? new Date().getFullYear()} />{err("year")}</div>
+          <div><label htmlFor="number">{t("forms.monthQuarterHalfNo")}</label><input id="number" name="number" type="number" min={1} max={12} defaultValue={v.number ?? ""} />{err("number")}</div>
+          <div><label htmlFor="end_year">{t("forms.endYearMultiYear")}</label><input id="end_year" name="end_year" type="number" defaultValue={v.end_year ?? ""} />{err("end_year")}</div>
+          <div><label htmlFor="reference_date">{t("forms.referenceDate2")}</label><input id="reference_date" name="reference_date" type="date" defaultValue={v.reference_date ?? ""} />{err("reference_date")}</div>
+          <div><label htmlFor="entry_opens_on">{t("forms.entryOpens2")}</label><input id="entry_opens_on" name="entry_opens_on" type="date" defaultValue={v.entry_opens_on ?? ""} />{err("entry_opens_on")}</div>
+          <div><label htmlFor="deadline">{t("forms.deadline")}</label><input id="deadline" name="deadline" type="date" required defaultValue={v.deadline ?? ""} />{err("deadline")}</div>
+          <div><button type="submit">{t("forms.create")}</button></div>
         </Form>
-        <p className="muted small">{tr("Để trống \"Số liệu tính đến\" = ngày cuối kỳ.", "Empty reference date = last day of the period.")}</p>
+        <p className="muted small">{t("forms.emptyReferenceDateLastDayOf")}</p>
       </div>
     </>
   );

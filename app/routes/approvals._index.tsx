@@ -7,7 +7,7 @@ import { SUBMISSION_STATUSES, type SubmissionStatus } from "../workflow/state.ts
 import { listPeriods } from "../periods/periods.server.ts";
 import { StatusBadge } from "../components/forms/StatusBadge.tsx";
 import { useTr } from "../components/forms/tr.ts";
-import { useLang } from "../i18n/use-t.ts";
+import { useLang, useT } from "../i18n/use-t.ts";
 import { formatDate, formatDateTime } from "../i18n/format.ts";
 
 export const meta: MetaFunction = () => [{ title: "Phê duyệt · CSDL Dân tộc" }];
@@ -33,50 +33,51 @@ export async function loader(args: LoaderFunctionArgs) {
 export default function Approvals() {
   const d = useLoaderData<typeof loader>();
   const tr = useTr();
+  const t = useT();
   const lang = useLang();
   return (
     <>
-      <h1>{tr("Phê duyệt báo cáo", "Approvals")}</h1>
+      <h1>{t("forms.approvals")}</h1>
       <Form method="get" className="panel filters">
         <div>
-          <label htmlFor="period">{tr("Kỳ báo cáo", "Period")}</label>
+          <label htmlFor="period">{t("forms.period")}</label>
           <select id="period" name="period" defaultValue={String(d.f.periodId)}>
-            <option value="">{tr("Tất cả", "All")}</option>
+            <option value="">{t("forms.all")}</option>
             {d.periods.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
           </select>
         </div>
         <div>
-          <label htmlFor="form">{tr("Biểu mẫu", "Form")}</label>
+          <label htmlFor="form">{t("forms.form")}</label>
           <select id="form" name="form" defaultValue={d.f.formCode}>
-            <option value="">{tr("Tất cả", "All")}</option>
+            <option value="">{t("forms.all")}</option>
             {d.forms.map((f) => <option key={f} value={f}>{f}</option>)}
           </select>
         </div>
         <div>
-          <label htmlFor="status">{tr("Trạng thái", "Status")}</label>
+          <label htmlFor="status">{t("forms.status")}</label>
           <select id="status" name="status" defaultValue={d.f.status}>
-            <option value="submitted">{tr("Chờ duyệt", "Awaiting review")}</option>
-            <option value="returned">{tr("Đã trả lại", "Returned")}</option>
-            <option value="approved">{tr("Đã duyệt", "Approved")}</option>
-            <option value="draft">{tr("Đang nhập", "Draft")}</option>
-            <option value="all">{tr("Tất cả", "All")}</option>
+            <option value="submitted">{t("forms.awaitingReview")}</option>
+            <option value="returned">{t("forms.returned2")}</option>
+            <option value="approved">{t("forms.approved")}</option>
+            <option value="draft">{t("forms.draft")}</option>
+            <option value="all">{t("forms.all")}</option>
           </select>
         </div>
         <div>
-          <label><input type="checkbox" name="overdue" value="1" defaultChecked={d.f.overdue} /> {tr("Chỉ đơn vị quá hạn", "Overdue only")}</label>
+          <label><input type="checkbox" name="overdue" value="1" defaultChecked={d.f.overdue} /> {t("forms.overdueOnly")}</label>
         </div>
-        <div><button type="submit">{tr("Lọc", "Filter")}</button></div>
+        <div><button type="submit">{t("forms.filter")}</button></div>
       </Form>
-      <p className="muted">{tr(`${d.rows.length} biểu`, `${d.rows.length} submissions`)} · <Link to="/completeness">{tr("Tiến độ báo cáo", "Completeness")}</Link></p>
+      <p className="muted">{t("forms.nSubmissions", { n: d.rows.length })} · <Link to="/completeness">{t("forms.completeness")}</Link></p>
       <table className="queue">
         <thead>
           <tr>
-            <th>{tr("Đơn vị", "Unit")}</th>
-            <th>{tr("Kỳ", "Period")}</th>
-            <th>{tr("Biểu", "Form")}</th>
-            <th>{tr("Trạng thái", "Status")}</th>
-            <th>{tr("Gửi lúc", "Submitted")}</th>
-            <th>{tr("Hạn nộp", "Deadline")}</th>
+            <th>{t("forms.unit")}</th>
+            <th>{t("forms.period2")}</th>
+            <th>{t("forms.form2")}</th>
+            <th>{t("forms.status")}</th>
+            <th>{t("forms.submitted")}</th>
+            <th>{t("forms.deadline")}</th>
             <th></th>
           </tr>
         </thead>
@@ -89,7 +90,7 @@ export default function Approvals() {
               <td><StatusBadge status={r.status} overdue={r.overdue} /></td>
               <td>{r.submittedAt ? formatDateTime(r.submittedAt, lang) : "—"}</td>
               <td>{formatDate(r.deadline, lang)}</td>
-              <td><Link to={`/submissions/${r.id}`}>{r.status === "submitted" ? tr("Xem và duyệt", "Review") : tr("Xem", "View")}</Link></td>
+              <td><Link to={`/submissions/${r.id}`}>{r.status === "submitted" ? t("forms.review") : t("forms.view")}</Link></td>
             </tr>
           ))}
         </tbody>

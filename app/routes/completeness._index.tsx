@@ -6,7 +6,7 @@ import { completenessFor, formsOfPeriod } from "../periods/completeness.server.t
 import { listPeriods } from "../periods/periods.server.ts";
 import { StatusBadge } from "../components/forms/StatusBadge.tsx";
 import { useTr } from "../components/forms/tr.ts";
-import { useLang } from "../i18n/use-t.ts";
+import { useLang, useT } from "../i18n/use-t.ts";
 import { formatDate, formatNumber } from "../i18n/format.ts";
 
 export const meta: MetaFunction = () => [{ title: "Tiến độ báo cáo · CSDL Dân tộc" }];
@@ -34,44 +34,45 @@ export async function loader(args: LoaderFunctionArgs) {
 export default function Completeness() {
   const d = useLoaderData<typeof loader>();
   const tr = useTr();
+  const t = useT();
   const lang = useLang();
   const pct = (n: number) => `${formatNumber(n, lang, 1)}%`;
   return (
     <>
-      <h1>{tr("Tiến độ báo cáo", "Reporting completeness")}</h1>
+      <h1>{t("forms.reportingCompleteness")}</h1>
       <Form method="get" className="panel filters">
         <div>
-          <label htmlFor="period">{tr("Kỳ báo cáo", "Period")}</label>
+          <label htmlFor="period">{t("forms.period")}</label>
           <select id="period" name="period" defaultValue={d.periodId ?? ""}>
             {d.periods.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
           </select>
         </div>
         <div>
-          <label htmlFor="form">{tr("Biểu mẫu", "Form")}</label>
+          <label htmlFor="form">{t("forms.form")}</label>
           <select id="form" name="form" defaultValue={d.formCode ?? ""}>
             {d.forms.map((f) => <option key={f.form_code} value={f.form_code}>{f.form_code} — {f.title_vi}</option>)}
           </select>
         </div>
-        <div><button type="submit">{tr("Xem", "Show")}</button></div>
+        <div><button type="submit">{t("forms.show")}</button></div>
       </Form>
-      {!d.report ? <p className="panel">{tr("Chưa có kỳ báo cáo nào đang mở hoặc đã đóng.", "No open or closed period yet.")}</p> : (
+      {!d.report ? <p className="panel">{t("forms.noOpenOrClosedPeriodYet")}</p> : (
         <>
           <div className="panel">
-            <p>{d.report.periodLabel} · {d.formCode} · {tr("Hạn nộp", "Deadline")} {formatDate(d.report.deadline, lang)}</p>
-            <Totals t={d.report.overall} pct={pct} label={tr("Toàn bộ phạm vi", "Whole scope")} />
+            <p>{d.report.periodLabel} · {d.formCode} · {t("forms.deadline")} {formatDate(d.report.deadline, lang)}</p>
+            <Totals totals={d.report.overall} pct={pct} label={t("forms.wholeScope")} />
           </div>
           {d.report.groups.map((g) => (
             <details key={g.groupId} className="panel" open={d.report!.groups.length <= 2}>
-              <summary><strong>{g.groupName}</strong> — {tr("đã gửi", "reported")} {pct(g.totals.pctReported)} · {tr("đúng hạn", "on time")} {pct(g.totals.pctOnTime)} · {tr("đã duyệt", "approved")} {pct(g.totals.pctApproved)} ({g.totals.approved}/{g.totals.expected})</summary>
+              <summary><strong>{g.groupName}</strong> — {t("forms.reported")} {pct(g.totals.pctReported)} · {t("forms.onTime")} {pct(g.totals.pctOnTime)} · {t("forms.approved2")} {pct(g.totals.pctApproved)} ({g.totals.approved}/{g.totals.expected})</summary>
               <table>
-                <thead><tr><th>{tr("Đơn vị", "Unit")}</th><th>{tr("Trạng thái", "Status")}</th><th>{tr("Đúng hạn", "On time")}</th><th></th></tr></thead>
+                <thead><tr><th>{t("forms.unit")}</th><th>{t("forms.status")}</th><th>{t("forms.onTime2")}</th><th></th></tr></thead>
                 <tbody>
                   {g.units.map((u) => (
                     <tr key={u.unitId} data-unit={u.unitName}>
                       <td>{u.unitName}</td>
                       <td><StatusBadge status={u.status} overdue={u.overdue} /></td>
-                      <td>{u.firstSubmittedAt ? (u.onTime ? tr("Có", "Yes") : tr("Trễ", "Late")) : "—"}</td>
-                      <td>{u.submissionId ? <Link to={`/submissions/${u.submissionId}`}>{tr("Xem", "View")}</Link> : null}</td>
+                      <td>{u.firstSubmittedAt ? (u.onTime ? t("forms.yes") : t("forms.late")) : "—"}</td>
+                      <td>{u.submissionId ? <Link to={`/submissions/${u.submissionId}`}>{t("forms.view")}</Link> : null}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -84,16 +85,17 @@ export default function Completeness() {
   );
 }
 
-function Totals({ t, pct, label }: { t: { expected: number; notStarted: number; draft: number; submitted: number; returned: number; approved: number; overdue: number; pctOnTime: number; pctApproved: number; pctReported: number }; pct: (n: number) => string; label: string }) {
+function Totals({ totals: x, pct, label }: { totals: { expected: number; notStarted: number; draft: number; submitted: number; returned: number; approved: number; overdue: number; pctOnTime: number; pctApproved: number; pctReported: number }; pct: (n: number) => string; label: string }) {
   const tr = useTr();
+  const t = useT();
   return (
     <table className="totals">
       <thead>
-        <tr><th>{label}</th><th className="num">{tr("Phải báo cáo", "Expected")}</th><th className="num">{tr("Chưa nhập", "Not started")}</th><th className="num">{tr("Đang nhập", "Draft")}</th><th className="num">{tr("Chờ duyệt", "Submitted")}</th><th className="num">{tr("Bị trả lại", "Returned")}</th><th className="num">{tr("Đã duyệt", "Approved")}</th><th className="num">{tr("Quá hạn", "Overdue")}</th><th className="num">{tr("% đúng hạn", "% on time")}</th><th className="num">{tr("% đã duyệt", "% approved")}</th></tr>
+        <tr><th>{label}</th><th className="num">{t("forms.expected")}</th><th className="num">{t("forms.notStarted")}</th><th className="num">{t("forms.draft")}</th><th className="num">{t("forms.submitted2")}</th><th className="num">{t("forms.returned3")}</th><th className="num">{t("forms.approved")}</th><th className="num">{t("forms.overdue")}</th><th className="num">{t("forms.onTime3")}</th><th className="num">{t("forms.approved3")}</th></tr>
       </thead>
       <tbody>
         <tr data-testid="completeness-overall">
-          <td></td><td className="num">{t.expected}</td><td className="num">{t.notStarted}</td><td className="num">{t.draft}</td><td className="num">{t.submitted}</td><td className="num">{t.returned}</td><td className="num" data-testid="approved-count">{t.approved}</td><td className="num">{t.overdue}</td><td className="num">{pct(t.pctOnTime)}</td><td className="num">{pct(t.pctApproved)}</td>
+          <td></td><td className="num">{x.expected}</td><td className="num">{x.notStarted}</td><td className="num">{x.draft}</td><td className="num">{x.submitted}</td><td className="num">{x.returned}</td><td className="num" data-testid="approved-count">{x.approved}</td><td className="num">{x.overdue}</td><td className="num">{pct(x.pctOnTime)}</td><td className="num">{pct(x.pctApproved)}</td>
         </tr>
       </tbody>
     </table>

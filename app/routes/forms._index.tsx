@@ -9,7 +9,7 @@ import { isOverdue } from "../periods/period.ts";
 import { CsrfField } from "../components/csrf.tsx";
 import { StatusBadge } from "../components/forms/StatusBadge.tsx";
 import { useTr } from "../components/forms/tr.ts";
-import { useLang } from "../i18n/use-t.ts";
+import { useLang, useT } from "../i18n/use-t.ts";
 import { formatDate, formatDateTime } from "../i18n/format.ts";
 
 export const meta: MetaFunction = () => [{ title: "Biểu mẫu của tôi · CSDL Dân tộc" }];
@@ -39,22 +39,23 @@ export async function action(args: ActionFunctionArgs) {
 export default function MyForms() {
   const d = useLoaderData<typeof loader>();
   const tr = useTr();
+  const t = useT();
   const lang = useLang();
   return (
     <>
-      <h1>{tr("Biểu mẫu của tôi", "My forms")}</h1>
-      <p className="muted">{tr(`Các biểu ${d.unitName} phải báo cáo trong các kỳ đang mở.`, `Forms ${d.unitName} must report in open periods.`)}</p>
+      <h1>{t("forms.myForms")}</h1>
+      <p className="muted">{t("forms.dueIntro", { unit: d.unitName })}</p>
       {d.rows.length === 0 ? (
-        <p className="panel">{tr("Hiện không có biểu nào phải báo cáo.", "No forms are due.")}</p>
+        <p className="panel">{t("forms.noFormsAreDue")}</p>
       ) : (
         <table className="my-forms">
           <thead>
             <tr>
-              <th>{tr("Kỳ báo cáo", "Period")}</th>
-              <th>{tr("Biểu mẫu", "Form")}</th>
-              <th>{tr("Số liệu tính đến", "Reference date")}</th>
-              <th>{tr("Hạn nộp", "Deadline")}</th>
-              <th>{tr("Trạng thái", "Status")}</th>
+              <th>{t("forms.period")}</th>
+              <th>{t("forms.form")}</th>
+              <th>{t("forms.referenceDate")}</th>
+              <th>{t("forms.deadline")}</th>
+              <th>{t("forms.status")}</th>
               <th></th>
             </tr>
           </thead>
@@ -67,8 +68,8 @@ export default function MyForms() {
                 <td>{formatDate(r.deadline, lang)}</td>
                 <td>
                   <StatusBadge status={r.status} overdue={r.overdue} />
-                  {r.status === "returned" && r.returnReason ? <div className="alert alert-error small">{tr("Lý do trả lại: ", "Returned: ")}{r.returnReason}</div> : null}
-                  {r.updatedAt ? <div className="muted small">{tr("Cập nhật", "Updated")} {formatDateTime(r.updatedAt, lang)}</div> : null}
+                  {r.status === "returned" && r.returnReason ? <div className="alert alert-error small">{t("forms.returned")}{r.returnReason}</div> : null}
+                  {r.updatedAt ? <div className="muted small">{t("forms.updated")} {formatDateTime(r.updatedAt, lang)}</div> : null}
                 </td>
                 <td>
                   {r.submissionId === null ? (
@@ -77,13 +78,13 @@ export default function MyForms() {
                         <CsrfField />
                         <input type="hidden" name="periodId" value={r.periodId} />
                         <input type="hidden" name="formCode" value={r.formCode} />
-                        <button type="submit">{tr("Bắt đầu nhập", "Start entry")}</button>
+                        <button type="submit">{t("forms.startEntry")}</button>
                       </Form>
                     ) : null
                   ) : r.status === "draft" || r.status === "returned" ? (
-                    r.periodStatus === "open" ? <Link className="button" to={`/submissions/${r.submissionId}/edit`}>{tr("Nhập liệu", "Enter data")}</Link> : <Link to={`/submissions/${r.submissionId}`}>{tr("Xem (kỳ đã đóng)", "View (period closed)")}</Link>
+                    r.periodStatus === "open" ? <Link className="button" to={`/submissions/${r.submissionId}/edit`}>{t("forms.enterData")}</Link> : <Link to={`/submissions/${r.submissionId}`}>{t("forms.viewPeriodClosed")}</Link>
                   ) : (
-                    <Link to={`/submissions/${r.submissionId}`}>{tr("Xem", "View")}</Link>
+                    <Link to={`/submissions/${r.submissionId}`}>{t("forms.view")}</Link>
                   )}
                 </td>
               </tr>

@@ -12,7 +12,7 @@ import { EntryGrid } from "../components/forms/EntryGrid.tsx";
 import { StatusBadge } from "../components/forms/StatusBadge.tsx";
 import { TransitionList } from "../components/forms/TransitionList.tsx";
 import { useTr } from "../components/forms/tr.ts";
-import { useLang } from "../i18n/use-t.ts";
+import { useLang, useT } from "../i18n/use-t.ts";
 import { formatDate } from "../i18n/format.ts";
 
 export const meta: MetaFunction = () => [{ title: "Biểu báo cáo · CSDL Dân tộc" }];
@@ -44,6 +44,7 @@ export default function SubmissionPage() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>();
   const tr = useTr();
+  const t = useT();
   const lang = useLang();
   const [params] = useSearchParams();
   const done = params.get("done");
@@ -53,52 +54,52 @@ export default function SubmissionPage() {
       <h1>{tr(d.template.title_vi, d.template.title_en)}</h1>
       <div className="panel">
         <p>
-          <strong>{d.unit.name}</strong>{d.unit.parentName ? ` (${d.unit.parentName})` : ""} · {tr("Kỳ", "Period")}: {tr(d.period.label_vi, d.period.label_en)} · {tr("Số liệu tính đến", "Reference date")} {formatDate(d.period.reference_date, lang)} · {tr("Hạn nộp", "Deadline")} {formatDate(d.period.deadline, lang)}
+          <strong>{d.unit.name}</strong>{d.unit.parentName ? ` (${d.unit.parentName})` : ""} · {t("forms.period2")}: {tr(d.period.label_vi, d.period.label_en)} · {t("forms.referenceDate")} {formatDate(d.period.reference_date, lang)} · {t("forms.deadline")} {formatDate(d.period.deadline, lang)}
         </p>
         <p>
-          {tr("Trạng thái", "Status")}: <StatusBadge status={d.submission.status} /> {d.submission.isDemo ? <span className="badge badge-demo">{tr("Dữ liệu mẫu", "Demo data")}</span> : null}
-          {d.approverUnit ? <span className="muted"> · {tr("Đơn vị duyệt", "Approving unit")}: {d.approverUnit}</span> : null}
+          {t("forms.status")}: <StatusBadge status={d.submission.status} /> {d.submission.isDemo ? <span className="badge badge-demo">{t("forms.demoData")}</span> : null}
+          {d.approverUnit ? <span className="muted"> · {t("forms.approvingUnit")}: {d.approverUnit}</span> : null}
           <span className="muted"> · {d.template.code} v{d.template.version}</span>
         </p>
-        {params.has("submitted") ? <p className="alert alert-ok" role="status">{tr("Đã gửi biểu để phê duyệt.", "Submitted for approval.")}</p> : null}
-        {done === "approve" ? <p className="alert alert-ok" role="status">{tr("Đã phê duyệt.", "Approved.")}</p> : null}
-        {done === "return" ? <p className="alert alert-ok" role="status">{tr("Đã trả lại biểu cho đơn vị.", "Returned to the unit.")}</p> : null}
-        {done === "reopen" ? <p className="alert alert-ok" role="status">{tr("Đã mở lại biểu.", "Reopened.")}</p> : null}
+        {params.has("submitted") ? <p className="alert alert-ok" role="status">{t("forms.submittedForApproval")}</p> : null}
+        {done === "approve" ? <p className="alert alert-ok" role="status">{t("forms.approved4")}</p> : null}
+        {done === "return" ? <p className="alert alert-ok" role="status">{t("forms.returnedToTheUnit")}</p> : null}
+        {done === "reopen" ? <p className="alert alert-ok" role="status">{t("forms.reopened")}</p> : null}
         {d.submission.status === "returned" && d.submission.returnReason ? (
-          <p className="alert alert-error" data-testid="return-reason"><strong>{tr("Lý do trả lại:", "Reason for return:")}</strong> {d.submission.returnReason}</p>
+          <p className="alert alert-error" data-testid="return-reason"><strong>{t("forms.reasonForReturn")}</strong> {d.submission.returnReason}</p>
         ) : null}
         {a && "error" in a ? <p className="alert alert-error" role="alert">{a.error}</p> : null}
         <div className="actions no-print">
-          {d.actions.includes("save") ? <Link className="button" to={`/submissions/${d.submission.id}/edit`}>{tr("Nhập / sửa số liệu", "Enter / edit")}</Link> : null}
-          <Link className="button secondary" to={`/submissions/${d.submission.id}/print`}>{tr("Bản in", "Print view")}</Link>
-          <a className="button secondary" href={`/submissions/${d.submission.id}/pdf`}>{tr("Tải PDF", "Download PDF")}</a>
+          {d.actions.includes("save") ? <Link className="button" to={`/submissions/${d.submission.id}/edit`}>{t("forms.enterEdit")}</Link> : null}
+          <Link className="button secondary" to={`/submissions/${d.submission.id}/print`}>{t("forms.printView")}</Link>
+          <a className="button secondary" href={`/submissions/${d.submission.id}/pdf`}>{t("forms.downloadPdf")}</a>
           <a className="button secondary" href={`/submissions/${d.submission.id}/xlsx`}>Excel</a>
         </div>
       </div>
 
       {canReview ? (
         <div className="panel review no-print">
-          <h2>{tr("Phê duyệt", "Review")}</h2>
+          <h2>{t("forms.review2")}</h2>
           {d.flags ? (
             <p className={d.flagCount ? "alert alert-warn" : "alert alert-info"}>
-              {d.previousLabel ? tr(`So sánh với kỳ trước (${d.previousLabel}): `, `Compared with ${d.previousLabel}: `) : tr("Không có số liệu kỳ trước đã duyệt để so sánh. ", "No approved previous period to compare with. ")}
-              {d.flagCount ? tr(`${d.flagCount} ô cần lưu ý (đánh dấu ⚑ bên dưới) — chỉ cảnh báo, không chặn.`, `${d.flagCount} cells flagged (⚑ below) — a warning, not a block.`) : tr("không có ô bất thường.", "nothing unusual.")}
+              {d.previousLabel ? t("forms.comparedWith", { period: d.previousLabel }) + " " : t("forms.noApprovedPreviousPeriodToCompare")}
+              {d.flagCount ? t("forms.flagCount", { n: d.flagCount }) : t("forms.nothingUnusual")}
             </p>
           ) : null}
           <div className="grid-2">
             {d.actions.includes("approve") ? (
               <Form method="post">
                 <CsrfField />
-                <p>{tr("Số liệu đã được kiểm tra và đạt yêu cầu.", "Values checked and accepted.")}</p>
-                <button type="submit" name="intent" value="approve">{tr("Phê duyệt", "Approve")}</button>
+                <p>{t("forms.valuesCheckedAndAccepted")}</p>
+                <button type="submit" name="intent" value="approve">{t("forms.approve")}</button>
               </Form>
             ) : null}
             {d.actions.includes("return") ? (
               <Form method="post">
                 <CsrfField />
-                <label htmlFor="reason">{tr("Lý do trả lại (bắt buộc)", "Reason for returning (required)")}</label>
+                <label htmlFor="reason">{t("forms.reasonForReturningRequired")}</label>
                 <textarea id="reason" name="reason" rows={3} required minLength={MIN_REASON_LENGTH} maxLength={2000} defaultValue={a && "reason" in a && a.intent === "return" ? a.reason : ""} />
-                <div className="actions"><button type="submit" name="intent" value="return" className="danger">{tr("Trả lại", "Return")}</button></div>
+                <div className="actions"><button type="submit" name="intent" value="return" className="danger">{t("forms.return")}</button></div>
               </Form>
             ) : null}
           </div>
@@ -109,16 +110,16 @@ export default function SubmissionPage() {
         <div className="panel no-print">
           <Form method="post">
             <CsrfField />
-            <label htmlFor="reopen-reason">{tr("Mở lại biểu đã duyệt (quản trị viên) — lý do", "Reopen the approved form (admin) — reason")}</label>
+            <label htmlFor="reopen-reason">{t("forms.reopenTheApprovedFormAdminReason")}</label>
             <textarea id="reopen-reason" name="reason" rows={2} required minLength={MIN_REASON_LENGTH} maxLength={2000} />
-            <div className="actions"><button type="submit" name="intent" value="reopen" className="danger">{tr("Mở lại", "Reopen")}</button></div>
+            <div className="actions"><button type="submit" name="intent" value="reopen" className="danger">{t("forms.reopen")}</button></div>
           </Form>
         </div>
       ) : null}
 
       <EntryGrid definition={d.template.definition} indicators={d.indicators} ethnicityNames={d.ethnicityNames} groups={d.groups} values={d.values} flags={d.flags} previous={d.previous} readOnly />
 
-      <h2>{tr("Lịch sử xử lý", "History")}</h2>
+      <h2>{t("forms.history")}</h2>
       <TransitionList transitions={d.transitions} />
     </>
   );

@@ -16,7 +16,7 @@ import { EntryGrid } from "../components/forms/EntryGrid.tsx";
 import { StatusBadge } from "../components/forms/StatusBadge.tsx";
 import { useTr } from "../components/forms/tr.ts";
 import { useEntryEnhancements } from "../components/forms/useEntryEnhancements.ts";
-import { useLang } from "../i18n/use-t.ts";
+import { useLang, useT } from "../i18n/use-t.ts";
 import { formatDate } from "../i18n/format.ts";
 
 export const meta: MetaFunction = () => [{ title: "Nhập liệu · CSDL Dân tộc" }];
@@ -98,6 +98,7 @@ export default function EditSubmission() {
   const d = useLoaderData<typeof loader>();
   const a = useActionData<typeof action>() as ActionData | undefined;
   const tr = useTr();
+  const t = useT();
   const lang = useLang();
   const nav = useNavigation();
   const [params] = useSearchParams();
@@ -112,28 +113,28 @@ export default function EditSubmission() {
   const cellLabel = (cell: string) => {
     const [ind, eth, sex] = cell.split(":");
     const name = d.indicators[ind] ? tr(d.indicators[ind].name_vi, d.indicators[ind].name_en) : ind;
-    return `${name} — ${eth === "00" ? tr("Tổng số", "Total") : d.ethnicityNames[eth] ?? eth}${sex === "M" ? tr(" — Nam", " — Male") : sex === "F" ? tr(" — Nữ", " — Female") : ""}`;
+    return `${name} — ${eth === "00" ? t("forms.total") : d.ethnicityNames[eth] ?? eth}${sex === "M" ? t("forms.male") : sex === "F" ? t("forms.female") : ""}`;
   };
   return (
     <>
-      <p className="no-print"><Link to="/forms">← {tr("Biểu mẫu của tôi", "My forms")}</Link></p>
+      <p className="no-print"><Link to="/forms">← {t("forms.myForms")}</Link></p>
       <h1>{tr(d.template.title_vi, d.template.title_en)}</h1>
       <div className="panel">
         <p>
-          <strong>{d.unit.name}</strong> · {tr("Kỳ", "Period")}: {tr(d.period.label_vi, d.period.label_en)} · {tr("Số liệu tính đến", "Reference date")} {formatDate(d.period.reference_date, lang)} · {tr("Hạn nộp", "Deadline")} {formatDate(d.period.deadline, lang)} · <StatusBadge status={d.submission.status} />
+          <strong>{d.unit.name}</strong> · {t("forms.period2")}: {tr(d.period.label_vi, d.period.label_en)} · {t("forms.referenceDate")} {formatDate(d.period.reference_date, lang)} · {t("forms.deadline")} {formatDate(d.period.deadline, lang)} · <StatusBadge status={d.submission.status} />
           {" "}<span className="muted">({d.template.code} v{d.template.version})</span>
         </p>
         {d.submission.status === "returned" && d.submission.returnReason ? (
-          <p className="alert alert-error" data-testid="return-reason"><strong>{tr("Biểu bị trả lại. Lý do:", "Returned. Reason:")}</strong> {d.submission.returnReason}</p>
+          <p className="alert alert-error" data-testid="return-reason"><strong>{t("forms.returnedReason")}</strong> {d.submission.returnReason}</p>
         ) : null}
-        {params.has("saved") && !a ? <p className="alert alert-ok" role="status">{tr("Đã lưu nháp.", "Draft saved.")}</p> : null}
-        {params.has("uploaded") && !a ? <p className="alert alert-ok" role="status">{tr(`Đã nhận tệp: cập nhật ${params.get("uploaded")} ô.`, `File applied: ${params.get("uploaded")} cells updated.`)}</p> : null}
-        {restored ? <p className="alert alert-warn" role="status">{tr(`Đã khôi phục ${restored} ô bạn nhập nhưng chưa lưu (phiên trước). Hãy kiểm tra rồi bấm Lưu nháp.`, `Restored ${restored} unsaved cells from your previous session. Check them and save.`)}</p> : null}
+        {params.has("saved") && !a ? <p className="alert alert-ok" role="status">{t("forms.draftSaved")}</p> : null}
+        {params.has("uploaded") && !a ? <p className="alert alert-ok" role="status">{t("forms.fileApplied", { n: params.get("uploaded") ?? "0" })}</p> : null}
+        {restored ? <p className="alert alert-warn" role="status">{t("forms.restored", { n: restored })}</p> : null}
         {a?.conflict ? <p className="alert alert-error" role="alert" data-testid="conflict">{a.conflict}</p> : null}
         {a?.refused ? <p className="alert alert-error" role="alert">{a.refused}</p> : null}
         {a?.errorList?.length ? (
           <div className="alert alert-error" role="alert" data-testid="error-summary">
-            <strong>{a.intent === "submit" ? tr(`Chưa gửi được: ${a.errorList.length} lỗi. Số liệu bạn nhập vẫn được giữ nguyên, chưa lưu.`, `Not submitted: ${a.errorList.length} errors. Your values are kept on screen, not saved.`) : tr(`Chưa lưu được: ${a.errorList.length} lỗi. Số liệu bạn nhập vẫn được giữ nguyên.`, `Not saved: ${a.errorList.length} errors. Your values are kept on screen.`)}</strong>
+            <strong>{a.intent === "submit" ? t("forms.notSubmittedErrors", { n: a.errorList.length }) : t("forms.notSavedErrors", { n: a.errorList.length })}</strong>
             <ul>
               {a.errorList.map((e, i) => (
                 <li key={i}><a href={`#c-${e.cell.replace(/:/g, "-")}`}>{cellLabel(e.cell)}</a>: {e.message}</li>
@@ -150,50 +151,50 @@ export default function EditSubmission() {
         <EntryGrid definition={d.template.definition} indicators={d.indicators} ethnicityNames={d.ethnicityNames} groups={groups} values={values} errors={a?.errors} />
         {d.template.definition.sections.some((s) => s.rows.some((r) => r.breakdown !== "total")) ? (
           <div className="panel add-group">
-            <label htmlFor="addGroup">{tr("Thêm dân tộc khác vào bảng", "Add another ethnic group")}</label>
+            <label htmlFor="addGroup">{t("forms.addAnotherEthnicGroup")}</label>
             <div className="actions">
               <select id="addGroup" name="addGroup" defaultValue="">
                 <option value="">—</option>
                 {addable.map((e) => <option key={e.code} value={e.code}>{e.code} · {e.name}</option>)}
               </select>
-              <button type="submit" name="intent" value="add_group" className="secondary">{tr("Thêm", "Add")}</button>
+              <button type="submit" name="intent" value="add_group" className="secondary">{t("forms.add")}</button>
             </div>
-            <p className="muted small">{tr("Số liệu đang nhập được giữ nguyên khi thêm dân tộc.", "Typed values are kept when adding a group.")}</p>
+            <p className="muted small">{t("forms.typedValuesAreKeptWhenAdding")}</p>
           </div>
         ) : null}
         <div className="actions sticky-actions">
-          <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>{tr("Lưu nháp", "Save draft")}</button>
-          <button type="submit" name="intent" value="submit" disabled={busy}>{tr("Gửi duyệt", "Submit for approval")}</button>
-          <span className="muted small">{tr("Nhập số theo kiểu Việt Nam: 1.234,5. Lưu nháp bất cứ lúc nào; khi gửi, hệ thống kiểm tra toàn bộ quy tắc.", "Numbers in Vietnamese format: 1.234,5. Save a draft any time; submitting checks every rule.")}</span>
+          <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>{t("forms.saveDraft")}</button>
+          <button type="submit" name="intent" value="submit" disabled={busy}>{t("forms.submitForApproval")}</button>
+          <span className="muted small">{t("forms.numbersInVietnameseFormat1234")}</span>
         </div>
       </Form>
 
       <div className="panel no-print bulk">
-        <h2>{tr("Nhập hàng loạt (Excel/CSV)", "Bulk entry (Excel/CSV)")}</h2>
+        <h2>{t("forms.bulkEntryExcelCsv")}</h2>
         <p>
-          <a href={`/submissions/${d.submission.id}/xlsx`} download>{tr("Tải mẫu Excel (đã điền số liệu hiện có)", "Download Excel template (pre-filled)")}</a>
+          <a href={`/submissions/${d.submission.id}/xlsx`} download>{t("forms.downloadExcelTemplatePreFilled")}</a>
           {" · "}
-          <a href={`/submissions/${d.submission.id}/csv`} download>{tr("Tải CSV", "Download CSV")}</a>
+          <a href={`/submissions/${d.submission.id}/csv`} download>{t("forms.downloadCsv")}</a>
         </p>
         <Form method="post" encType="multipart/form-data">
           <CsrfField />
           <input type="hidden" name="version" value={d.submission.version} />
-          <label htmlFor="file">{tr("Tải lên tệp đã điền (.xlsx hoặc .csv, tối đa 5 MB)", "Upload the filled file (.xlsx or .csv, max 5 MB)")}</label>
+          <label htmlFor="file">{t("forms.uploadTheFilledFileXlsxOr")}</label>
           <input id="file" name="file" type="file" accept=".xlsx,.csv" />
-          <div className="actions"><button type="submit" name="intent" value="upload" className="secondary">{tr("Tải lên", "Upload")}</button></div>
-          <p className="muted small">{tr("Tệp được kiểm tra toàn bộ: hoặc được áp dụng hết, hoặc không áp dụng ô nào và liệt kê lỗi theo trang tính, ô.", "The file is checked as a whole: applied entirely or not at all, with errors by sheet and cell.")}</p>
+          <div className="actions"><button type="submit" name="intent" value="upload" className="secondary">{t("forms.upload")}</button></div>
+          <p className="muted small">{t("forms.theFileIsCheckedAsA")}</p>
         </Form>
         {a?.uploadErrors?.length ? (
           <div className="alert alert-error" role="alert" data-testid="upload-errors">
-            <strong>{tr("Tệp không được áp dụng (không ô nào thay đổi):", "File refused (nothing changed):")}</strong>
+            <strong>{t("forms.fileRefusedNothingChanged")}</strong>
             <table>
-              <thead><tr><th>{tr("Trang tính", "Sheet")}</th><th>{tr("Ô", "Cell")}</th><th>{tr("Lỗi", "Error")}</th></tr></thead>
+              <thead><tr><th>{t("forms.sheet")}</th><th>{t("forms.cell")}</th><th>{t("forms.error")}</th></tr></thead>
               <tbody>{a.uploadErrors.map((e, i) => <tr key={i}><td>{e.sheet}</td><td>{e.cell}</td><td>{lang === "en" ? e.en : e.vi}</td></tr>)}</tbody>
             </table>
           </div>
         ) : null}
       </div>
-      <p className="no-print"><Link to={`/submissions/${d.submission.id}`}>{tr("Xem lịch sử, bản in", "History, print view")}</Link></p>
+      <p className="no-print"><Link to={`/submissions/${d.submission.id}`}>{t("forms.historyPrintView")}</Link></p>
     </>
   );
 }

@@ -133,6 +133,13 @@ describe("forms over HTTP without client JavaScript", () => {
     await wb.xlsx.load(await x.arrayBuffer());
     expect(wb.worksheets.map((w) => w.name)).toContain("1. Dân số");
 
+    // English is available beside Vietnamese
+    clerk.cookies.set("lang", "en");
+    const en = await clerk.page("/forms");
+    expect(en).toContain("My forms");
+    expect(en).toContain("Approved");
+    clerk.cookies.delete("lang");
+
     // completeness for the province
     const prov = new TestClient(s.baseUrl);
     await prov.login(c.province.username, STRONG_PASSWORD);

@@ -1,6 +1,7 @@
 import type { TemplateDefinition } from "../../forms/template.ts";
 import { cellKey, enteredSexes, hasEthnicGroups, type Sex } from "../../forms/cells.ts";
 import { useTr } from "./tr.ts";
+import { useT } from "../../i18n/use-t.ts";
 
 /**
  * The form as a grid, straight from its template. Inputs are named
@@ -31,6 +32,7 @@ const SEX_LABEL: Record<Sex, [string, string]> = { T: ["Tổng", "Total"], M: ["
 
 export function EntryGrid(p: EntryGridProps) {
   const tr = useTr();
+  const t = useT();
   return (
     <div className="entry-grid">
       {p.definition.sections.map((s) => (
@@ -46,29 +48,29 @@ export function EntryGrid(p: EntryGridProps) {
               <table key={row.indicator} className="entry-row" data-indicator={row.indicator} data-breakdown={row.breakdown}>
                 <caption>
                   <strong>{label}</strong> {ind?.unit_vi ? <span className="muted">({ind.unit_vi})</span> : null}
-                  {row.required ? <span className="req" title={tr("Bắt buộc", "Required")}> *</span> : null}
+                  {row.required ? <span className="req" title={t("forms.required")}> *</span> : null}
                   {row.note_vi ? <div className="muted small">{row.note_vi}</div> : null}
                 </caption>
                 <thead>
                   <tr>
-                    {hasEthnicGroups(row.breakdown) ? <th>{tr("Dân tộc", "Ethnic group")}</th> : <th></th>}
+                    {hasEthnicGroups(row.breakdown) ? <th>{t("forms.ethnicGroup")}</th> : <th></th>}
                     {sexes.map((sx) => <th key={sx} className="num">{tr(...SEX_LABEL[sx])}</th>)}
-                    {showT ? <th className="num">{tr("Tổng", "Total")}</th> : null}
-                    {p.previous ? <th className="num">{tr("Kỳ trước", "Previous")}</th> : null}
+                    {showT ? <th className="num">{t("forms.total2")}</th> : null}
+                    {p.previous ? <th className="num">{t("forms.previous")}</th> : null}
                   </tr>
                 </thead>
                 <tbody>
                   {eths.map((eth) => (
                     <tr key={eth} className={eth === "00" ? "total-row" : undefined} data-eth={eth}>
-                      <th scope="row">{eth === "00" ? (hasEthnicGroups(row.breakdown) ? tr("Tổng số", "All groups") : tr("Số liệu", "Value")) : p.ethnicityNames[eth] ?? eth}</th>
-                      {sexes.map((sx) => <Cell key={sx} k={cellKey({ indicator: row.indicator, ethnicity: eth, sex: sx })} p={p} label={`${label} — ${eth === "00" ? tr("Tổng số", "Total") : p.ethnicityNames[eth] ?? eth} — ${tr(...SEX_LABEL[sx])}`} />)}
+                      <th scope="row">{eth === "00" ? (hasEthnicGroups(row.breakdown) ? t("forms.allGroups") : t("forms.value")) : p.ethnicityNames[eth] ?? eth}</th>
+                      {sexes.map((sx) => <Cell key={sx} k={cellKey({ indicator: row.indicator, ethnicity: eth, sex: sx })} p={p} label={`${label} — ${eth === "00" ? t("forms.total") : p.ethnicityNames[eth] ?? eth} — ${tr(...SEX_LABEL[sx])}`} />)}
                       {showT ? <td className="num derived" data-derived={cellKey({ indicator: row.indicator, ethnicity: eth, sex: "T" })}>{p.values[cellKey({ indicator: row.indicator, ethnicity: eth, sex: "T" })] ?? ""}</td> : null}
                       {p.previous ? <td className="num muted">{sexes.map((sx) => p.previous![cellKey({ indicator: row.indicator, ethnicity: eth, sex: sx })] ?? "").join(" / ")}</td> : null}
                     </tr>
                   ))}
                   {hasEthnicGroups(row.breakdown) && !p.readOnly ? (
                     <tr className="sum-row muted">
-                      <th scope="row">{tr("Cộng các dân tộc", "Sum of groups")}</th>
+                      <th scope="row">{t("forms.sumOfGroups")}</th>
                       {sexes.map((sx) => <td key={sx} className="num" data-sum={`${row.indicator}:${sx}`}></td>)}
                       {showT ? <td></td> : null}
                     </tr>

@@ -1,5 +1,5 @@
 import { formatDateTime } from "../../i18n/format.ts";
-import { useLang } from "../../i18n/use-t.ts";
+import { useLang, useT } from "../../i18n/use-t.ts";
 import { StatusBadge } from "./StatusBadge.tsx";
 import { useTr } from "./tr.ts";
 
@@ -14,16 +14,17 @@ export interface TransitionView {
 /** The append-only history of a submission (who, when, from, to, reason). */
 export function TransitionList({ transitions }: { transitions: TransitionView[] }) {
   const tr = useTr();
+  const t = useT();
   const lang = useLang();
   return (
     <table className="transitions">
       <thead>
         <tr>
-          <th>{tr("Thời gian", "When")}</th>
-          <th>{tr("Người thực hiện", "By")}</th>
-          <th>{tr("Từ", "From")}</th>
-          <th>{tr("Sang", "To")}</th>
-          <th>{tr("Lý do", "Reason")}</th>
+          <th>{t("forms.when")}</th>
+          <th>{t("forms.by")}</th>
+          <th>{t("forms.from")}</th>
+          <th>{t("forms.to")}</th>
+          <th>{t("forms.reason")}</th>
         </tr>
       </thead>
       <tbody>
