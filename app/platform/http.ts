@@ -60,7 +60,8 @@ export function createHttpApp(opts: HttpOptions): Express {
     "*",
     createRequestHandler({
       build: opts.build,
-      mode: opts.services.config.NODE_ENV === "production" ? "production" : "development",
+      // [safety] only `development` gets Remix's detailed errors; test and production never send stacks (ASVS 7.4.1)
+      mode: opts.services.config.NODE_ENV === "development" ? "development" : "production",
       getLoadContext: (req, res) =>
         ({
           services: opts.services,
