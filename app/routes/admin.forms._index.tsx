@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { Form, Link, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
 import { requireAdmin } from "../auth/guards.server.ts";
 import { listTemplates, loadCatalogue, loadIndicatorMeta, otherFormIndicators, uploadTemplate } from "../forms/catalogue.server.ts";
 import { detectFormat, MAX_TEMPLATE_BYTES, parseTemplateSource, type SourceIssue } from "../forms/template-source.ts";
 import { templateRows, type TemplateDefinition } from "../forms/template.ts";
 import { assertBodySize } from "../workflow/http.server.ts";
 import type { AppLoadContext } from "../platform/services.ts";
-import { CsrfField } from "../components/csrf.tsx";
+import { CsrfField, useCsrfToken } from "../components/csrf.tsx";
 import { EntryGrid } from "../components/forms/EntryGrid.tsx";
 import { useTr } from "../components/forms/tr.ts";
 import { useLang, useT } from "../i18n/use-t.ts";
@@ -53,7 +54,21 @@ const STATUS: Record<string, [string, string, string]> = { draft: ["Bản nháp"
 
 export default function AdminForms() {
   const d = useLoaderData<typeof loader>();
-  const a = useActionData<typeof action>() as ActionData | undefined;
+  const posted = useActionData<typeof action>() as ActionData | undefined;
+  // live preview (with JavaScript): the pasted text is checked as it is typed
+  const live = useFetcher<typeof action>();
+  const csrf = useCsrfToken();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const onSourceChange = (text: string) => {
+    clearTimeout(timer.current);
+    setTyping(true);
+    if (!text.trim()) return;
+    timer.current = setTimeout(() => live.submit({ intent: "preview", source: text, _csrf: csrf }, { method: "post" }), 700);
+  };
+  const [typing, setTyping] = useState(false);
+  const liveData = live.data as ActionData | undefined;
+  const a = typing && liveData ? liveData : posted;
   const tr = useTr();
   const t = useT();
   const lang = useLang();
@@ -81,12 +96,12 @@ export default function AdminForms() {
       <div className="panel">
         <h2>{t("forms.newFormOrVersion")}</h2>
         <p className="muted">{t("forms.uploadAJsonOrYamlTemplate")}</p>
-        <Form method="post" encType="multipart/form-data">
+        <Form method="post" encType="multipart/form-data" onSubmit={() => setTyping(false)}>
           <CsrfField />
           <label htmlFor="file">{t("forms.fileJsonYaml")}</label>
           <input id="file" name="file" type="file" accept=".json,.yaml,.yml" />
           <label htmlFor="source">{t("forms.orPasteIt")}</label>
-          <textarea id="source" name="source" rows={14} defaultValue={a?.source ?? ""} spellCheck={false} style={{ fontFamily: "monospace" }} />
+          <textarea id="source" name="source" rows={14} defaultValue={posted?.source ?? ""} spellCheck={false} style={{ fontFamily: "monospace" }} onChange={(e) => onSourceChange(e.currentTarget.value)} />
           <div className="actions">
             <button type="submit" name="intent" value="preview" className="secondary">{t("forms.checkAndPreview")}</button>
             <button type="submit" name="intent" value="upload">{t("forms.saveAsDraft")}</button>
