@@ -7,6 +7,7 @@ import { dueForms } from "../../app/workflow/my-forms.server.ts";
 import { approvalQueue } from "../../app/workflow/queue.server.ts";
 import { completenessFor } from "../../app/periods/completeness.server.ts";
 import { ScopeError } from "../../app/scope/scope.ts";
+import { submissionView } from "../../app/workflow/submission-view.server.ts";
 import { WorkflowError } from "../../app/workflow/state.ts";
 
 let t: TestDb;
@@ -161,6 +162,15 @@ describe("submission workflow on the server", () => {
     await saveEntry(t.db, clerk, s1.id, { version: 1, raw: { ...good, "HH:00:T": "1.600", "HH:02:T": "1.350" }, mode: "submit" });
     const prev = await previousValues(t.db, s1);
     expect(prev?.values.get("HH:02:T")).toBe(350);
+    // the approver's page model: previous values and flags (moved ×2.7 and ×3.9), nothing blocked
+    const review = await submissionView(t.db, district.scope, s1.id, { withDiff: true });
+    expect(review.previousLabel).toBe("Năm 2029");
+    expect(review.previous?.["HH:02:T"]).toBe("350");
+    expect(review.flags?.["HH:00:T"]).toContain("Biến động bất thường");
+    expect(review.flags?.["HH:02:T"]).toContain("Biến động bất thường");
+    expect(review.flags?.["POP:00:M"]).toBeUndefined();
+    expect(review.actions).toEqual(["approve", "return"]);
+    expect(review.groups).toEqual(["02", "07"]);
 
     const prov = await completenessFor(t.db, admin.scope, p1.id, "BM01-DANSO", new Date("2030-03-01T00:00:00Z"));
     const communes = await t.db("units").where({ tier: "commune" }).count<{ count: number }[]>("* as count");
