@@ -53,7 +53,7 @@ export class ParamError extends Error {
 }
 
 /** Parse URL parameters (ignoring `extra` names such as format/page); throws ParamError naming each bad parameter. */
-export function parseQueryParams(sp: URLSearchParams, extra: readonly string[] = []): QueryParams {
+export function parseQueryParams(sp: URLSearchParams, extra: readonly string[] = [], opts: { unitLevelNeedsUnit?: boolean } = {}): QueryParams {
   const raw: Record<string, string> = {};
   const issues: ParamIssue[] = [];
   for (const [k, v] of sp) {
@@ -70,7 +70,7 @@ export function parseQueryParams(sp: URLSearchParams, extra: readonly string[] =
   }
   if (issues.length || !r.success) throw new ParamError(issues);
   const p = r.data;
-  if (p.unitLevel && !p.groupBy?.includes("unit")) throw new ParamError([{ param: "unitLevel", message: "chỉ dùng khi groupBy có unit" }]);
+  if ((opts.unitLevelNeedsUnit ?? true) && p.unitLevel && !p.groupBy?.includes("unit")) throw new ParamError([{ param: "unitLevel", message: "chỉ dùng khi groupBy có unit" }]);
   return p;
 }
 
