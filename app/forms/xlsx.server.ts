@@ -29,7 +29,7 @@ export interface WorkbookMeta {
 
 interface LayoutInput {
   definition: TemplateDefinition;
-  indicators: ReadonlyMap<string, { name_vi: string; unit_vi?: string }>;
+  indicators: ReadonlyMap<string, { name_vi: string; unit_vi?: string; value_type?: string }>;
   ethnicities: readonly { code: string; name_vi: string }[];
 }
 
@@ -60,12 +60,31 @@ export async function buildWorkbook(input: LayoutInput & { values: ReadonlyMap<s
       row.getCell(COLS.ethCode).value = l.ethnicity;
       row.getCell(COLS.eth).value = l.ethnicity_vi;
       if (l.ethnicity === "00") row.font = { bold: true };
+      const integer = input.indicators.get(l.indicator)?.value_type !== "decimal";
       for (const c of lineCells(l)) {
         const cell = row.getCell(COLS[c.sex]);
         const v = input.values.get(cellKey(c));
         cell.value = v ?? null;
-        cell.numFmt = "#,##0.####";
+        cell.numFmt = integer ? "#,##0" : "#,##0.####";
         cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFF2CC" } };
+        // Excel itself refuses letters, negatives and (for counts) decimals as they are typed
+        cell.dataValidation = {
+          type: integer ? "whole" : "decimal",
+          operator: "greaterThanOrEqual",
+          formulae: [0],
+          allowBlank: true,
+          showErrorMessage: true,
+          errorTitle: "Giá trị không hợp lệ",
+          error: integer ? "Nhập số nguyên không âm" : "Nhập số không âm",
+        };
+      }
+      if (l.sexes.includes("M")) {
+        // T = M + F, shown (not read back)
+        const m = input.values.get(cellKey({ indicator: l.indicator, ethnicity: l.ethnicity, sex: "M" }));
+        const f = input.values.get(cellKey({ indicator: l.indicator, ethnicity: l.ethnicity, sex: "F" }));
+        const r = row.number;
+        row.getCell(COLS.T).value = { formula: `IF(AND(G${r}="",H${r}=""),"",N(G${r})+N(H${r}))`, result: m == null && f == null ? "" : (m ?? 0) + (f ?? 0) };
+        row.getCell(COLS.T).numFmt = "#,##0.####";
       }
     });
   });
