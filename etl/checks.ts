@@ -5,6 +5,7 @@ import { plainRow } from "../warehouse/plain-values.ts";
 export interface CheckResult {
   name: string;
   rows: number;
+  ms: number;
   sample: Record<string, unknown>[];
 }
 
@@ -15,16 +16,23 @@ export interface CheckResult {
  * submissions on an incremental run.
  */
 export async function runChecks(conn: DuckDBConnection, scope: { all: true } | { batchTable: string }): Promise<CheckResult[]> {
-  await conn.run(
-    "all" in scope
-      ? "create or replace temp view checked_facts as select * from fact_indicator_value"
-      : `create or replace temp view checked_facts as select * from fact_indicator_value where submission_id in (select submission_id from ${scope.batchTable})`,
-  );
+  if ("all" in scope) {
+    await conn.run("create or replace temp view checked_facts as select * from fact_indicator_value");
+    await conn.run("create or replace temp view grain_facts as select * from fact_indicator_value");
+  } else {
+    await conn.run(
+      `create or replace temp view checked_facts as select * from fact_indicator_value where submission_id in (select submission_id from ${scope.batchTable})`,
+    );
+    await conn.run(`create or replace temp view grain_facts as
+      select f.* from fact_indicator_value f
+       semi join (select distinct indicator_id, period_id, unit_id from checked_facts) k using (indicator_id, period_id, unit_id)`);
+  }
   const out: CheckResult[] = [];
   for (const c of loadChecks()) {
+    const t0 = performance.now();
     const reader = await conn.runAndReadAll(c.sql);
     const rows = reader.getRowObjects().map(plainRow);
-    out.push({ name: c.name, rows: rows.length, sample: rows.slice(0, 5) });
+    out.push({ name: c.name, rows: rows.length, ms: Math.round(performance.now() - t0), sample: rows.slice(0, 5) });
   }
   return out;
 }

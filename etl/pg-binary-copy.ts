@@ -30,6 +30,7 @@ export async function parseBinaryCopy(
   const values: DuckDBValue[] = new Array(ncols);
   let lastTsRaw = -1n;
   let lastTs: DuckDBTimestampTZValue | null = null;
+  const shortText = new Map<number, string>();
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
@@ -52,7 +53,7 @@ export async function parseBinaryCopy(
         break;
       }
       if (fields !== ncols) throw new CopyFormatError(`expected ${ncols} fields, got ${fields}`);
-      // Is the whole tuple here? Walk the lengths first.
+      // Decode optimistically; a tuple cut by the chunk boundary is retried with the next chunk.
       let p = pos + 2;
       let complete = true;
       for (let i = 0; i < ncols; i++) {
@@ -61,20 +62,14 @@ export async function parseBinaryCopy(
           break;
         }
         const fl = buf.readInt32BE(p);
-        p += 4 + (fl > 0 ? fl : 0);
-        if (p > len) {
-          complete = false;
-          break;
-        }
-      }
-      if (!complete) break;
-      p = pos + 2;
-      for (let i = 0; i < ncols; i++) {
-        const fl = buf.readInt32BE(p);
         p += 4;
         if (fl === -1) {
           values[i] = null;
           continue;
+        }
+        if (p + fl > len) {
+          complete = false;
+          break;
         }
         switch (types[i]) {
           case "int4":
@@ -84,7 +79,16 @@ export async function parseBinaryCopy(
             values[i] = buf.readDoubleBE(p);
             break;
           case "text":
-            values[i] = buf.toString("utf8", p, p + fl);
+            if (fl <= 3) {
+              // short codes (ethnicity, sex): interned, no decoding per row
+              const k = (fl << 24) | ((fl > 0 ? buf[p]! : 0) << 16) | ((fl > 1 ? buf[p + 1]! : 0) << 8) | (fl > 2 ? buf[p + 2]! : 0);
+              let str = shortText.get(k);
+              if (str === undefined) {
+                str = buf.toString("utf8", p, p + fl);
+                shortText.set(k, str);
+              }
+              values[i] = str;
+            } else values[i] = buf.toString("utf8", p, p + fl);
             break;
           case "bool":
             values[i] = buf[p] === 1;
@@ -101,6 +105,7 @@ export async function parseBinaryCopy(
         }
         p += fl;
       }
+      if (!complete) break;
       pos = p;
       rows++;
       onRow(values);

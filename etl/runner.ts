@@ -41,6 +41,8 @@ export interface EtlSummary extends EtlCounts {
   seconds: number;
   watermark: string | null;
   checks: CheckResult[];
+  /** Seconds spent per phase. */
+  phases: Record<string, number>;
   error?: string;
 }
 
@@ -85,7 +87,18 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
     const started = performance.now();
     const trigger = opts.trigger ?? "cli";
     const batchRows = opts.batchRows ?? 65_536;
-    const progress = (phase: EtlPhase, rowsRead: number, estimate: number | null = null) => opts.onProgress?.({ phase, rowsRead, estimate });
+    const phases: Record<string, number> = {};
+    let phaseName: EtlPhase = "lock";
+    let phaseStart = performance.now();
+    const progress = (phase: EtlPhase, rowsRead: number, estimate: number | null = null) => {
+      if (phase !== phaseName) {
+        const t = performance.now();
+        phases[phaseName] = (phases[phaseName] ?? 0) + (t - phaseStart) / 1000;
+        phaseName = phase;
+        phaseStart = t;
+      }
+      opts.onProgress?.({ phase, rowsRead, estimate });
+    };
     progress("lock", 0);
     const lock = await acquireEtlLock(db, { waitMs: opts.waitMs });
     running = true;
@@ -199,9 +212,9 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
       await conn.run("commit");
       inTx = false;
       const seconds = (performance.now() - started) / 1000;
-      await finishRun(db, runId, { status: "succeeded", mode, counts, ms: seconds * 1000, watermarkFrom, watermarkTo, details: { checks } });
+      await finishRun(db, runId, { status: "succeeded", mode, counts, ms: seconds * 1000, watermarkFrom, watermarkTo, details: { checks, phases } });
       progress("done", counts.rowsRead);
-      return { runId, mode, status: "succeeded", seconds, watermark: watermarkTo.toISOString(), checks, ...counts };
+      return { runId, mode, status: "succeeded", seconds, watermark: watermarkTo.toISOString(), checks, phases, ...counts };
     } catch (e) {
       if (conn && inTx) await conn.run("rollback").catch(() => undefined);
       const seconds = (performance.now() - started) / 1000;

@@ -1,10 +1,14 @@
 -- Where a cell is split by sex, both sexes ('T') equal M + F.
-with cells as (
+with by_sex as (
+  select indicator_id from dim_indicator where disaggregation = 'ethnicity_sex'
+),
+cells as (
   select indicator_id, period_id, unit_id, ethnicity_code,
          sum(value) filter (where sex = 'T') as both_sexes,
          sum(value) filter (where sex in ('M', 'F')) as by_sex,
          count(*) filter (where sex in ('M', 'F')) as n_split
     from checked_facts
+   where indicator_id in (select indicator_id from by_sex)
    group by indicator_id, period_id, unit_id, ethnicity_code
 )
 select *
