@@ -83,6 +83,14 @@ export async function action(args: ActionFunctionArgs) {
     const r = await saveEntry(db, actor, id, { version, raw, mode });
     if (r.ok) return redirect(mode === "submit" ? `/submissions/${id}?submitted=1` : `/submissions/${id}/edit?saved=${r.version}`);
     if (r.kind === "invalid") {
+      // list errors in the order of the form: row, total before groups, sex
+      const view = await submissionView(db, auth.scope, id);
+      const rowOrder = new Map(view.template.definition.sections.flatMap((sec) => sec.rows).map((row, i) => [row.indicator, i]));
+      const pos = (cell: string) => {
+        const [ind, eth, sex] = cell.split(":");
+        return [String(rowOrder.get(ind) ?? 999).padStart(4, "0"), eth === "00" ? "" : eth, sex === "F" ? "2" : "1"].join("|");
+      };
+      r.errors.sort((x, y) => (pos(x.cell) < pos(y.cell) ? -1 : pos(x.cell) > pos(y.cell) ? 1 : 0));
       const errors: Record<string, string> = {};
       for (const e of r.errors) errors[e.cell] ??= lang === "en" ? e.en : e.vi;
       return json<ActionData>({ intent, typed: raw, groups, version, errors, errorList: r.errors.map((e) => ({ cell: e.cell, message: lang === "en" ? e.en : e.vi })) }, 422);
