@@ -11,6 +11,7 @@ import { CsrfField } from "../components/csrf.tsx";
 import { EntryGrid } from "../components/forms/EntryGrid.tsx";
 import { StatusBadge } from "../components/forms/StatusBadge.tsx";
 import { TransitionList } from "../components/forms/TransitionList.tsx";
+import { useForgetEntry } from "../components/forms/useEntryEnhancements.ts";
 import { useTr } from "../components/forms/tr.ts";
 import { useLang, useT } from "../i18n/use-t.ts";
 import { formatDate } from "../i18n/format.ts";
@@ -49,6 +50,7 @@ export default function SubmissionPage() {
   const [params] = useSearchParams();
   const done = params.get("done");
   const canReview = d.actions.includes("approve") || d.actions.includes("return");
+  useForgetEntry(d.submission.id, params.has("submitted"));
   return (
     <>
       <h1>{tr(d.template.title_vi, d.template.title_en)}</h1>

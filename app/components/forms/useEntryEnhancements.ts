@@ -74,7 +74,7 @@ export function useEntryEnhancements(opts: { formId: string; submissionId: numbe
             }
           }
           if (n) onRestored?.(n);
-        }
+        } else if (stored) localStorage.removeItem(key); // typed on an older version of the form: stale
       } catch {
         localStorage.removeItem(key);
       }
@@ -104,4 +104,11 @@ export function useEntryEnhancements(opts: { formId: string; submissionId: numbe
       clearTimeout(timer);
     };
   }, [formId, submissionId, version, saved, onRestored]);
+}
+
+/** Forget unsaved keystrokes of a submission (after it was submitted). */
+export function useForgetEntry(submissionId: number, when: boolean) {
+  useEffect(() => {
+    if (when) localStorage.removeItem(`csdl:entry:${submissionId}`);
+  }, [submissionId, when]);
 }
