@@ -67,6 +67,7 @@ describe("the forms chain in a real browser", () => {
     const pageErrors: string[] = [];
     clerk.on("pageerror", (e) => pageErrors.push(e.message));
     await Promise.all([clerk.waitForURL(/\/submissions\/\d+\/edit/), clerk.click("tr[data-form='BM01-DANSO'] button")]);
+    await clerk.waitForSelector("#entry-form");
     const editUrl = clerk.url().split("?")[0];
     const viewUrl = editUrl.replace(/\/edit$/, "");
 
@@ -104,6 +105,7 @@ describe("the forms chain in a real browser", () => {
     // fix and submit
     await clerk.fill(cell("POP:02:F"), "1.300");
     await Promise.all([clerk.waitForURL(/submitted=1/), clerk.click('button[value="submit"]')]);
+    await clerk.waitForSelector('main .panel [data-status="submitted"]');
     expect(await clerk.textContent("main")).toContain("Đã gửi, chờ duyệt");
 
     // district: return with a reason
@@ -111,14 +113,18 @@ describe("the forms chain in a real browser", () => {
     await firstSignIn(district, c.district.username);
     await district.goto(`${s.baseUrl}/approvals`);
     await Promise.all([district.waitForURL(/\/submissions\/\d+$/), district.click(`a[href="${new URL(viewUrl).pathname}"]`)]);
+    await district.waitForSelector("#reason");
     await district.fill("#reason", "Số hộ dân tộc Tày chưa khớp sổ hộ khẩu");
     await Promise.all([district.waitForURL(/done=return/), district.click('button[value="return"]')]);
+    // the URL changes a moment before React commits the new page: wait for the state itself
+    await district.waitForSelector('main .panel [data-status="returned"]');
     expect(await district.textContent("main")).toContain("Bị trả lại");
 
     // clerk: sees the reason, fixes, resubmits
     await clerk.goto(`${s.baseUrl}/forms`);
     expect(await clerk.textContent("tr[data-form='BM01-DANSO']")).toContain("Số hộ dân tộc Tày chưa khớp sổ hộ khẩu");
     await Promise.all([clerk.waitForURL(/\/edit/), clerk.click("tr[data-form='BM01-DANSO'] a")]);
+    await clerk.waitForSelector('[data-testid="return-reason"]');
     expect(await clerk.textContent('[data-testid="return-reason"]')).toContain("chưa khớp");
     await clerk.fill(cell("HH:00:T"), "480");
     await clerk.fill(cell("HH:02:T"), "480");
@@ -127,6 +133,7 @@ describe("the forms chain in a real browser", () => {
     // district approves
     await district.goto(viewUrl);
     await Promise.all([district.waitForURL(/done=approve/), district.click('button[value="approve"]')]);
+    await district.waitForSelector('main .panel [data-status="approved"]');
     expect(await district.textContent("main")).toContain("Đã phê duyệt");
 
     // province: completeness shows it approved
