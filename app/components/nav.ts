@@ -20,4 +20,5 @@ export const navItems: NavItem[] = [
   { to: "/analysis", key: "nav.analysis", roles: ["analyst"], listener: "public" },
   { to: "/admin", key: "nav.admin", roles: ["admin"], listener: "admin" },
   { to: "/admin/accounts", key: "admin.accounts", roles: ["admin"], listener: "admin" },
+  { to: "/admin/etl", key: "wh.adminEtl", roles: ["admin"], listener: "admin" },
 ];

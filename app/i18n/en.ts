@@ -86,6 +86,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   "forms.allDepartments": "All departments",
   "forms.allDistricts": "All districts",
   "forms.allGroups": "All groups",
+  "forms.allUnitsInScope": "All units (not only those I approve)",
   "forms.allUnitsOfTier": "All {tier} units",
   "forms.approvals": "Approvals",
   "forms.approve": "Approve",
@@ -244,4 +245,5 @@ export const en: Partial<Record<MessageKey, string>> = {
   "forms.wholeScope": "Whole scope",
   "forms.year": "Year",
   "forms.yes": "Yes",
+  "wh.adminEtl": "Warehouse & ETL",
 };

@@ -141,6 +141,7 @@ export const vi = {
   "forms.allDepartments": "Tất cả sở, ngành",
   "forms.allDistricts": "Tất cả huyện, thành phố",
   "forms.allGroups": "Tổng số",
+  "forms.allUnitsInScope": "Mọi đơn vị (không chỉ đơn vị do tôi duyệt)",
   "forms.allUnitsOfTier": "Tất cả đơn vị cấp {tier}",
   "forms.approvals": "Phê duyệt báo cáo",
   "forms.approve": "Phê duyệt",
@@ -299,5 +300,6 @@ export const vi = {
   "forms.wholeScope": "Toàn bộ phạm vi",
   "forms.year": "Năm",
   "forms.yes": "Có",
+  "wh.adminEtl": "Kho dữ liệu & ETL",
 };
 export type MessageKey = keyof typeof vi;
