@@ -6,6 +6,7 @@ import { buildScope } from "../../app/scope/scope.ts";
 import { getDashboard } from "../../dashboards/registry.ts";
 import { runDashboard } from "../../dashboards/run.ts";
 import { prepareDashboard } from "../../app/api/dashboard-page.server.ts";
+import { measureDashboardPage } from "../../app/api/dashboard-bench.server.ts";
 
 let t: TestDb;
 let fx: DashFixture;
@@ -58,5 +59,12 @@ describe("dashboards over the seeded database and the real ETL", () => {
     const panels = await runDashboard(wh, scope, d, own.ctx);
     const ranking = panels.find((p) => p.id === "commune-poverty-ranking")!;
     expect(ranking.chart!.table.rows.map((r) => r.name).sort()).toEqual(fx.communes.filter((c) => c.districtId === a.id).map((c) => c.name).sort());
+  });
+
+  it("page timing for the bench: province dashboard server time", async () => {
+    const t0 = await measureDashboardPage({ db: t.db, wh, scope: await scopeOf("bandantoctinh"), runs: 3 });
+    expect(t0).toMatchObject({ dashboard: "province", runs: 3, panels: 7 });
+    expect(t0.median_ms).toBeGreaterThan(0);
+    expect(t0.median_ms).toBeGreaterThanOrEqual(t0.query_ms);
   });
 });
