@@ -115,7 +115,13 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
       conn = await warehouse.connect();
       const state = await readState(conn);
       const wm = state.get("watermark");
-      if (mode === "incremental" && !wm) mode = "full"; // empty warehouse: build it
+      // The source database's identity: a warehouse built from another database (a restore,
+      // a new DATABASE_URL) must not be patched incrementally from this one.
+      const [{ source }] = await pgQuery<{ source: string }>(
+        db,
+        "select current_database() || ':' || (select oid from pg_database where datname = current_database())::text as source",
+      );
+      if (mode === "incremental" && (!wm || state.get("source") !== source)) mode = "full"; // empty or foreign warehouse: build it
       watermarkFrom = wm && mode === "incremental" ? new Date(wm) : null;
       // The new watermark is read before any data: everything committed after it is seen next time.
       const [{ now }] = await pgQuery<{ now: Date }>(db, "select now() as now");
@@ -207,6 +213,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         loaded_at: new Date().toISOString(),
         last_run_id: String(runId),
         last_mode: mode,
+        source,
       });
       progress("commit", counts.rowsRead);
       await conn.run("commit");
