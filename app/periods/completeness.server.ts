@@ -3,6 +3,21 @@ import type { Scope } from "../scope/scope.ts";
 import { whereUnitVisible } from "../scope/scope.server.ts";
 import { completeness, type ExpectedUnit } from "./completeness.ts";
 import { expectedUnitsQuery, getPeriod } from "./periods.server.ts";
+import { templateDefinitionSchema, templateRows } from "../forms/template.ts";
+
+/**
+ * A sector department sees its sector's data province-wide: it sees the
+ * completeness of a form province-wide only when every indicator of the form
+ * is in its sector; otherwise only its own unit.
+ */
+async function scopeForForm(db: Db, scope: Scope, periodId: number, formCode: string): Promise<Scope> {
+  if (scope.grants.every((g) => g.domains === null)) return scope;
+  const pf = await db("period_forms as pf").join("form_templates as t", "t.id", "pf.template_id").where({ "pf.period_id": periodId, "pf.form_code": formCode }).first("t.definition");
+  if (!pf) return scope;
+  const codes = templateRows(templateDefinitionSchema.parse(pf.definition)).map((r) => r.indicator);
+  const domains = new Set(await db("indicators").whereIn("code", codes).pluck("domain"));
+  return { ...scope, grants: scope.grants.filter((g) => g.domains === null || [...domains].every((d) => g.domains!.includes(d))) };
+}
 
 /** Completeness of one period and form, over the units the scope can see. */
 export async function completenessFor(db: Db, scope: Scope, periodId: number, formCode: string, now = new Date()) {
@@ -12,7 +27,7 @@ export async function completenessFor(db: Db, scope: Scope, periodId: number, fo
     .leftJoin("units as gu", "gu.id", "eu.parent_id")
     .leftJoin("submissions as s", (j) => j.on("s.unit_id", "eu.id").andOn("s.period_id", db.raw("?", [periodId])).andOn("s.form_code", db.raw("?", [formCode])))
     .select("eu.id as unitId", "eu.name as unitName", "eu.tier", "eu.parent_id", "gu.name as parentName", "s.status", "s.first_submitted_at as firstSubmittedAt", "s.id as submissionId");
-  whereUnitVisible(q, scope, "eu.id");
+  whereUnitVisible(q, await scopeForForm(db, scope, periodId, formCode), "eu.id");
   const rows = await q;
   const units: ExpectedUnit[] = rows.map((r) => ({
     unitId: r.unitId,

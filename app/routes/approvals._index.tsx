@@ -22,12 +22,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const st = url.searchParams.get("status") ?? "submitted";
   const status = (SUBMISSION_STATUSES as readonly string[]).includes(st) || st === "all" ? (st as SubmissionStatus | "all") : "submitted";
   const overdue = url.searchParams.get("overdue") === "1";
+  const isAdmin = auth.user.roles.includes("admin") && auth.user.tier === "province";
+  const allUnits = isAdmin && url.searchParams.get("all") === "1";
   const [rows, periods, forms] = await Promise.all([
-    approvalQueue(db, auth.scope, { periodId, formCode, status: overdue ? "all" : status, overdue }),
+    approvalQueue(db, auth.scope, { periodId, formCode, status: overdue ? "all" : status, overdue, allUnits }),
     listPeriods(db),
     db("form_templates").where("status", "published").distinct("code").orderBy("code").pluck("code"),
   ]);
-  return json({ rows, periods: periods.map((p) => ({ id: p.id, label: p.label_vi, status: p.status })), forms, f: { periodId: periodId ?? "", formCode: formCode ?? "", status, overdue } });
+  return json({ rows, periods: periods.map((p) => ({ id: p.id, label: p.label_vi, status: p.status })), forms, f: { periodId: periodId ?? "", formCode: formCode ?? "", status, overdue, allUnits }, isAdmin });
 }
 
 export default function Approvals() {
@@ -66,6 +68,11 @@ export default function Approvals() {
         <div>
           <label><input type="checkbox" name="overdue" value="1" defaultChecked={d.f.overdue} /> {t("forms.overdueOnly")}</label>
         </div>
+        {d.isAdmin ? (
+          <div>
+            <label><input type="checkbox" name="all" value="1" defaultChecked={d.f.allUnits} /> {t("forms.allUnitsInScope")}</label>
+          </div>
+        ) : null}
         <div><button type="submit">{t("forms.filter")}</button></div>
       </Form>
       <p className="muted">{t("forms.nSubmissions", { n: d.rows.length })} · <Link to="/completeness">{t("forms.completeness")}</Link></p>

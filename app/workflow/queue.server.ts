@@ -6,7 +6,7 @@ import type { SubmissionStatus } from "./state.ts";
 
 /**
  * The approver's queue: submissions whose approving unit is the user's unit
- * (the admin sees every unit in scope), filtered by period, form, status and
+ * (the admin may widen it to every unit in scope), filtered by period, form, status and
  * overdue (deadline passed and still not submitted for review).
  */
 export interface QueueFilters {
@@ -14,6 +14,8 @@ export interface QueueFilters {
   formCode?: string;
   status?: SubmissionStatus | "all";
   overdue?: boolean;
+  /** Admin only: every unit in scope, not just those this unit approves. */
+  allUnits?: boolean;
 }
 
 export interface QueueRow {
@@ -44,7 +46,7 @@ export async function approvalQueue(db: Db, scope: Scope, f: QueueFilters): Prom
     )
     .orderBy([{ column: "p.deadline", order: "desc" }, { column: "s.submitted_at", order: "asc" }, { column: "u.name" }])
     .limit(1000);
-  if (isAdmin(scope)) whereUnitVisible(q, scope, "s.unit_id");
+  if (isAdmin(scope) && f.allUnits) whereUnitVisible(q, scope, "s.unit_id");
   else q.where("s.approver_unit_id", scope.unitId);
   if (f.periodId) q.where("s.period_id", f.periodId);
   if (f.formCode) q.where("s.form_code", f.formCode);

@@ -184,3 +184,17 @@ describe("submission workflow on the server", () => {
     expect(own!.overall.expected).toBe(1);
   });
 });
+
+describe("completeness for a sector department", () => {
+  it("sees a form province-wide only when the whole form is in its sector", async () => {
+    const c = await cast(t.db);
+    const admin = await actorFor(t.db, c.province.username);
+    const period = await openPeriod(t.db, admin.catalogueActor, { type: "year", year: 2037 }, ["BM01-DANSO", "BM02-NGHEO"]);
+    const u = await t.db("users").where({ username: "solaodongthuongbinhvaxahoi" }).first("username");
+    const labour = await actorFor(t.db, u.username); // sector: poverty
+    const poverty = await completenessFor(t.db, labour.scope, period.id, "BM02-NGHEO");
+    expect(poverty!.overall.expected).toBeGreaterThan(100);
+    const population = await completenessFor(t.db, labour.scope, period.id, "BM01-DANSO");
+    expect(population!.overall.expected).toBe(0);
+  });
+});
