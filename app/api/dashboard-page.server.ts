@@ -8,6 +8,7 @@ import { buildDashboardContext } from "../../dashboards/build-context.ts";
 import type { DashboardContext, PeriodInfo } from "../../dashboards/context.ts";
 import { parseFilterState } from "../../dashboards/state.ts";
 import { listVisibleUnits, provinceRoot, visibleUnit, type UnitOption } from "./units.server.ts";
+import { withDemoFlags } from "./periods.server.ts";
 
 /**
  * Everything a dashboard page (and its exports) needs before running panels:
@@ -43,6 +44,7 @@ export async function prepareDashboard(db: Db, wh: WarehouseReader, scope: Scope
   }
   if (!unit) throw new Response("Không xác định được đơn vị / no unit", { status: 404 });
   const [cat, eth, fresh] = await Promise.all([loadCatalogue(wh), listEthnicities(wh), queryFreshness(wh)]);
+  cat.periods = await withDemoFlags(db, cat.periods);
   const ctx = buildDashboardContext({
     filters: { ...state, unit: unit.id },
     ...cat,

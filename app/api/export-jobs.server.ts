@@ -12,7 +12,7 @@ import { buildPeriodReport } from "../../dashboards/report.server.ts";
 import { contentDisposition } from "../../dashboards/export/formats.ts";
 import { warehouseOf } from "./warehouse.server.ts";
 import { reportBytes } from "./export-response.server.ts";
-import { periodReferenceDate } from "./periods.server.ts";
+import { periodReferenceDate, withDemoFlags } from "./periods.server.ts";
 import { isDue, retryDelayMs } from "./export-due.ts";
 
 /**
@@ -86,6 +86,7 @@ export async function runExport(services: AppServices, scheduleId: number, opts:
     const scope = buildScope({ userId: 0, username: `export:${s.id}`, unitId: unit.id, unitPath: unit.path, tier: unit.tier as Tier, roles: ["viewer"], sectorDomains: unit.sector_domains ?? [] });
     const dashboard = defaultDashboardFor(unit.tier);
     const cat = await loadCatalogue(wh);
+    cat.periods = await withDemoFlags(db, cat.periods);
     const ctx = buildDashboardContext({ filters: { period: period.code, unit: unit.id, eth: null, domain: null }, ...cat, unit: { id: unit.id, tier: unit.tier }, sectorDomains: unit.sector_domains ?? [] });
     if (ctx.period?.code !== period.code) throw new ExportJobError(`Kỳ ${period.code} chưa có trong kho dữ liệu`);
     const fresh = await queryFreshness(wh);
