@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   const db = createDb(pgh.url, { max: 4 });
   try {
     if (command === "backup") {
-      const r = await runBackup({ config, db }, { triggeredBy: "cli", log: err });
+      const r = await runBackup({ config, db }, { triggeredBy: process.env.CSDL_TRIGGERED_BY || "cli", log: err });
       if (!r.ok) err(`Sao lưu THẤT BẠI: ${r.error}`);
       else err(`Đã sao lưu: ${r.result!.path} (${r.result!.rows} dòng, ${r.result!.bytes} byte nén)${r.result!.pruned.length ? `; đã xoá bản cũ: ${r.result!.pruned.join(", ")}` : ""}`);
       process.stdout.write(JSON.stringify(r, null, 2) + "\n");
@@ -71,7 +71,7 @@ async function main(): Promise<number> {
     }
     if (command === "restore-test") {
       const warehouseCheck = await loadWarehouseCheck(config, err);
-      const r = await runRestoreTest({ config, db, warehouseCheck }, { triggeredBy: "cli", backup: args[0], log: err });
+      const r = await runRestoreTest({ config, db, warehouseCheck }, { triggeredBy: process.env.CSDL_TRIGGERED_BY || "cli", backup: args[0], log: err });
       if (r.result) {
         for (const t of r.result.tables) err(`  ${t.ok ? "✓" : "✗"} ${t.name}: ${t.rows}/${t.expectedRows}`);
         err(`  ${r.result.audit.ok ? "✓" : "✗"} chuỗi nhật ký: ${r.result.audit.checked} dòng`);
