@@ -21,4 +21,6 @@ export const navItems: NavItem[] = [
   { to: "/admin", key: "nav.admin", roles: ["admin"], listener: "admin" },
   { to: "/admin/accounts", key: "admin.accounts", roles: ["admin"], listener: "admin" },
   { to: "/admin/etl", key: "wh.adminEtl", roles: ["admin"], listener: "admin" },
+  { to: "/admin/exports", key: "dash.adminExports", roles: ["admin"], listener: "admin" },
+  { to: "/admin/api-tokens", key: "dash.adminApiTokens", roles: ["admin"], listener: "admin" },
 ];

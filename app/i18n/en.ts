@@ -246,4 +246,6 @@ export const en: Partial<Record<MessageKey, string>> = {
   "forms.year": "Year",
   "forms.yes": "Yes",
   "wh.adminEtl": "Warehouse & ETL",
+  "dash.adminExports": "Scheduled exports",
+  "dash.adminApiTokens": "API tokens",
 };

@@ -301,5 +301,7 @@ export const vi = {
   "forms.year": "Năm",
   "forms.yes": "Có",
   "wh.adminEtl": "Kho dữ liệu & ETL",
+  "dash.adminExports": "Xuất báo cáo định kỳ",
+  "dash.adminApiTokens": "Mã truy cập API",
 };
 export type MessageKey = keyof typeof vi;
