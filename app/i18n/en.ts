@@ -87,6 +87,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   "forms.allDistricts": "All districts",
   "forms.allGroups": "All groups",
   "forms.allUnitsInScope": "All units (not only those I approve)",
+  "forms.backToQueue": "Approval queue",
   "forms.allUnitsOfTier": "All {tier} units",
   "forms.approvals": "Approvals",
   "forms.approve": "Approve",

@@ -142,6 +142,7 @@ export const vi = {
   "forms.allDistricts": "Tất cả huyện, thành phố",
   "forms.allGroups": "Tổng số",
   "forms.allUnitsInScope": "Mọi đơn vị (không chỉ đơn vị do tôi duyệt)",
+  "forms.backToQueue": "Danh sách chờ duyệt",
   "forms.allUnitsOfTier": "Tất cả đơn vị cấp {tier}",
   "forms.approvals": "Phê duyệt báo cáo",
   "forms.approve": "Phê duyệt",

@@ -53,6 +53,9 @@ export default function SubmissionPage() {
   useForgetEntry(d.submission.id, params.has("submitted"));
   return (
     <>
+      <p className="no-print">
+        {d.actions.includes("approve") || d.actions.includes("return") || done === "approve" || done === "return" ? <Link to="/approvals">← {t("forms.backToQueue")}</Link> : <Link to="/forms">← {t("forms.myForms")}</Link>}
+      </p>
       <h1>{tr(d.template.title_vi, d.template.title_en)}</h1>
       <div className="panel">
         <p>
