@@ -27,7 +27,7 @@ export function fmtValue(v: number | null | undefined, unit: string | undefined,
   return unit === "%" || unit === "‰" ? `${s} ${unit}` : `${s} ${unit.toLowerCase()}`;
 }
 
-/** Compact axis labels: 12.000 → "12 N", 3.400.000 → "3,4 Tr" (vi) / "12k", "3.4M" (en). */
+/** Compact axis labels: 12.000 → "12 N" (from 10.000; 1.500 stays "1.500"), 3.400.000 → "3,4 Tr" (vi) / "12k", "3.4M" (en). */
 export function fmtCompact(v: number, lang: Lang = "vi"): string {
   const a = Math.abs(v);
   const units: [number, string, string][] = [
@@ -35,6 +35,6 @@ export function fmtCompact(v: number, lang: Lang = "vi"): string {
     [1e6, " Tr", "M"],
     [1e3, " N", "k"],
   ];
-  for (const [n, vi, en] of units) if (a >= n) return fmtNumber(v / n, lang, 1) + (lang === "en" ? en : vi);
+  for (const [n, vi, en] of units) if (a >= n * (n === 1e3 ? 10 : 1)) return fmtNumber(v / n, lang, 1) + (lang === "en" ? en : vi);
   return fmtNumber(v, lang, 2);
 }

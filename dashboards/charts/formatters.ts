@@ -8,6 +8,9 @@ import { fmtCompact, fmtValue, type Lang } from "./format.ts";
  */
 export function applyFormatters(option: Record<string, unknown>, meta: ChartMeta, lang: Lang): Record<string, unknown> {
   const o = structuredClone(option) as Record<string, any>;
+  // No white halo around value labels: the PDF's SVG renderer ignores paint-order
+  // and would paint the halo over the text (labels sit outside the bars anyway).
+  for (const s of o.series ?? []) s.label = { ...s.label, textBorderWidth: 0 };
   const v = (x: unknown) => fmtValue(typeof x === "number" ? x : x === null || x === undefined ? null : Number(x), meta.unit, lang, meta.digits);
   const shortV = (x: unknown) => (typeof x === "number" ? fmtCompact(x, lang) : String(x));
   if (meta.kind === "heatmap") {

@@ -24,7 +24,7 @@ export function reportHeaderLines(m: ReportMeta): [string, string][] {
   if (m.periodLabel) lines.push(["Kỳ báo cáo", m.periodLabel]);
   if (m.referenceDate) lines.push(["Số liệu tính đến ngày", m.referenceDate]);
   lines.push(["Thời điểm lập", vnDateTime(m.generatedAt)]);
-  if (m.dataAsOf) lines.push(["Dữ liệu cập nhật đến", m.dataAsOf]);
+  if (m.dataAsOf) lines.push(["Dữ liệu cập nhật đến", /^\d{4}-\d{2}-\d{2}T/.test(m.dataAsOf) ? vnDateTime(new Date(m.dataAsOf)) : m.dataAsOf]);
   if (m.generatedBy) lines.push(["Người lập", m.generatedBy]);
   if (m.isDemo) lines.push(["Lưu ý", `${DEMO_LABEL} — không dùng cho báo cáo chính thức`]);
   return lines;

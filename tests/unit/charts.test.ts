@@ -18,6 +18,7 @@ describe("vi-VN number formats", () => {
     expect(fmtValue(12.5, "%", "vi", 1)).toBe("12,5 %");
     expect(fmtValue(null, "%")).toBe("–");
     expect(fmtCompact(3_400_000, "vi")).toBe("3,4 Tr");
+    expect(fmtCompact(1_500, "vi")).toBe("1.500");
     expect(fmtNumber(1234.5, "en", 1)).toBe("1,234.5");
   });
 });
