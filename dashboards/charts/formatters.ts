@@ -10,7 +10,7 @@ export function applyFormatters(option: Record<string, unknown>, meta: ChartMeta
   const o = structuredClone(option) as Record<string, any>;
   // No white halo around value labels: the PDF's SVG renderer ignores paint-order
   // and would paint the halo over the text (labels sit outside the bars anyway).
-  for (const s of o.series ?? []) s.label = { ...s.label, textBorderWidth: 0 };
+  for (const s of o.series ?? []) s.label = { ...s.label, textBorderWidth: 0, textBorderColor: "transparent" };
   const v = (x: unknown) => fmtValue(typeof x === "number" ? x : x === null || x === undefined ? null : Number(x), meta.unit, lang, meta.digits);
   const shortV = (x: unknown) => (typeof x === "number" ? fmtCompact(x, lang) : String(x));
   if (meta.kind === "heatmap") {
