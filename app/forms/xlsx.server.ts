@@ -12,6 +12,8 @@ import type { RawEntry } from "./entry.ts";
  * its (sheet, cell) address; nothing is applied here.
  */
 export const MAX_XLSX_BYTES = 5 * 1024 * 1024;
+/** A form's workbook unpacks to well under a few MB; refuse zip bombs before parsing. */
+export const MAX_XLSX_UNPACKED_BYTES = 60 * 1024 * 1024;
 const META_SHEET = "_meta";
 const COLS = { code: 1, label: 2, unit: 3, ethCode: 4, eth: 5, T: 6, M: 7, F: 8 } as const;
 const FIRST_LINE = 6;
@@ -105,6 +107,10 @@ const fileError = (vi: string, en: string): ReadResult => ({ ok: false, errors: 
 /** Read a filled workbook back for this submission. */
 export async function readWorkbook(buf: Buffer | ArrayBuffer, input: LayoutInput & { submissionId: number; formCode: string; templateId: number }): Promise<ReadResult> {
   if (buf.byteLength > MAX_XLSX_BYTES) return fileError(`Tệp quá lớn (tối đa ${MAX_XLSX_BYTES / 1024 / 1024} MB)`, "File too large");
+  const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf);
+  const unpacked = zipUncompressedSize(bytes);
+  if (unpacked === null) return fileError("Không đọc được tệp: không phải tệp Excel (.xlsx) hợp lệ", "Cannot read the file: not a valid .xlsx workbook");
+  if (unpacked > MAX_XLSX_UNPACKED_BYTES) return fileError("Tệp Excel quá lớn khi giải nén (có thể là tệp độc hại)", "The workbook expands too much when unpacked");
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buf as ArrayBuffer);
@@ -176,4 +182,30 @@ function cellValue(v: ExcelJS.CellValue): number | string | null | undefined {
     if ("error" in v) return undefined;
   }
   return undefined;
+}
+
+/**
+ * Sum of the uncompressed sizes in a zip's central directory, or null when
+ * the bytes are not a zip. Read before exceljs inflates anything.
+ */
+export function zipUncompressedSize(buf: Buffer): number | null {
+  const min = Math.max(0, buf.length - 22 - 65535);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= min; i--)
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  if (eocd < 0) return null;
+  const entries = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) return null;
+    const size = buf.readUInt32LE(p + 24);
+    if (size === 0xffffffff) return Number.MAX_SAFE_INTEGER; // zip64: far beyond any form
+    total += size;
+    p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+  }
+  return total;
 }

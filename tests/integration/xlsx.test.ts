@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
+import { deflateRawSync } from "node:zlib";
 import { createTestDb, type TestDb } from "../setup/db.ts";
 import { actorFor, cast, openPeriod } from "./workflow-helpers.ts";
 import { openSubmission, loadSubmission, saveEntry } from "../../app/workflow/submissions.server.ts";
@@ -112,3 +113,39 @@ describe("XLSX and CSV bulk entry", () => {
     expect((await loadSubmission(t.db, clerk.scope, sub.id)).values.get("VILLAGES_GRID:00:T")).toBeUndefined();
   });
 });
+
+describe("XLSX safety", () => {
+  it("reads the unpacked size from the zip directory and refuses a zip bomb before parsing", async () => {
+    const { zipUncompressedSize, readWorkbook } = await import("../../app/forms/xlsx.server.ts");
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("x");
+    ws.getCell("A1").value = "a".repeat(1000);
+    const small = Buffer.from(await wb.xlsx.writeBuffer());
+    const size = zipUncompressedSize(small)!;
+    expect(size).toBeGreaterThan(1000);
+    expect(zipUncompressedSize(Buffer.from("hello"))).toBeNull();
+    // a zip whose one entry unpacks to 80 MB of zeros (about 80 KB on the wire)
+    const bombBytes = zipOf("xl/worksheets/sheet1.xml", Buffer.alloc(80 * 1024 * 1024));
+    expect(bombBytes.length).toBeLessThan(5 * 1024 * 1024);
+    expect(zipUncompressedSize(bombBytes)).toBe(80 * 1024 * 1024);
+    const r = await readWorkbook(bombBytes, { definition: {} as never, indicators: new Map(), ethnicities: [], submissionId: 1, formCode: "X", templateId: 1 });
+    expect(r).toMatchObject({ ok: false, errors: [{ vi: expect.stringContaining("giải nén") }] });
+  }, 120_000);
+});
+
+/** A one-entry zip (deflate), enough for the central-directory check. */
+function zipOf(name: string, data: Buffer): Buffer {
+  const comp = deflateRawSync(data);
+  const n = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(comp.length, 18); local.writeUInt32LE(data.length, 22); local.writeUInt16LE(n.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(comp.length, 20); central.writeUInt32LE(data.length, 24); central.writeUInt16LE(n.length, 28);
+  const cdOffset = local.length + n.length + comp.length;
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0); eocd.writeUInt16LE(1, 8); eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(central.length + n.length, 12); eocd.writeUInt32LE(cdOffset, 16);
+  return Buffer.concat([local, n, comp, central, n, eocd]);
+}
