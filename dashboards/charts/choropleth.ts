@@ -1,6 +1,7 @@
 import type { ChartSpec } from "./spec.ts";
 import type { BuiltChart } from "./result.ts";
 import { num, type ChartContext } from "./context.ts";
+import { fmtValue } from "./format.ts";
 import type { Row } from "../table.ts";
 
 type MapSpec = Extract<ChartSpec, { kind: "choropleth" }>;
@@ -24,7 +25,10 @@ export function choroplethChart(spec: MapSpec, rows: readonly Row[], ctx: ChartC
       max: max > min ? max : min + 1,
       left: 10,
       bottom: 10,
-      text: [ctx.lang === "en" ? "High" : "Cao", ctx.lang === "en" ? "Low" : "Thấp"],
+      text: [
+        `${ctx.lang === "en" ? "High" : "Cao"}: ${fmtValue(vals.length ? max : null, ctx.unit, ctx.lang, spec.digits)}`,
+        `${ctx.lang === "en" ? "Low" : "Thấp"}: ${fmtValue(vals.length ? min : null, ctx.unit, ctx.lang, spec.digits)}`,
+      ],
       calculable: false,
       inRange: { color: ["#fff5eb", "#fdae6b", "#e6550d", "#7f2704"] },
     },

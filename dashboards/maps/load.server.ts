@@ -3,11 +3,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as echarts from "echarts";
 import { MAPS, type GeoJson, type MapName } from "./registry.ts";
+import { simplifyGeometry } from "./simplify.ts";
+
+/** Display tolerance in degrees (~50 m at Cao Bằng's latitude). */
+const TOLERANCE = 0.0005;
 
 /**
  * Load a map's GeoJSON from dashboards/maps (beside this file under tsx and
  * vitest; from the working directory in the bundled server) and register it
- * with ECharts once per process — offline, no tile server.
+ * with ECharts once per process — offline, no tile server. Geometry is
+ * simplified for display at load (simplify.ts); the file is not changed.
  */
 const loaded = new Map<MapName, GeoJson | null>();
 
@@ -25,7 +30,8 @@ function candidates(file: string): string[] {
 export function loadMap(name: MapName): GeoJson | null {
   if (loaded.has(name)) return loaded.get(name)!;
   const found = candidates(MAPS[name].file).find((p) => fs.existsSync(p));
-  const geo = found ? (JSON.parse(fs.readFileSync(found, "utf8")) as GeoJson) : null;
+  const raw = found ? (JSON.parse(fs.readFileSync(found, "utf8")) as GeoJson) : null;
+  const geo = raw && { ...raw, features: raw.features.map((f) => ({ ...f, geometry: simplifyGeometry(f.geometry as { type: string; coordinates: unknown }, TOLERANCE) })) };
   loaded.set(name, geo);
   return geo;
 }

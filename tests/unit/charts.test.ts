@@ -136,3 +136,22 @@ describe("server-side SVG", () => {
     expect(svg.length).toBeGreaterThan(10_000);
   });
 });
+
+describe("map simplification for display", () => {
+  it("drops near-collinear points, keeps ends and at least a closed triangle", async () => {
+    const { simplifyLine, simplifyGeometry } = await import("../../dashboards/maps/simplify.ts");
+    const line: [number, number][] = [[0, 0], [1, 0.00001], [2, 0], [2, 2], [0, 2], [0, 0]];
+    expect(simplifyLine(line, 0.001)).toEqual([[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]);
+    const tiny: [number, number][] = [[0, 0], [0.00001, 0], [0, 0.00001], [0, 0]];
+    expect(simplifyLine(tiny, 1)).toEqual(tiny);
+    const g = simplifyGeometry({ type: "MultiPolygon", coordinates: [[line]] }, 0.001) as { coordinates: number[][][][] };
+    expect(g.coordinates[0][0]).toHaveLength(5);
+  });
+
+  it("the bundled district map keeps all 10 districts, much lighter", async () => {
+    const { loadMap } = await import("../../dashboards/maps/load.server.ts");
+    const geo = loadMap("cao_bang_districts")!;
+    expect(geo.features.map((f) => f.properties.code).sort()).toEqual(["040", "042", "043", "045", "047", "048", "049", "051", "052", "053"]);
+    expect(JSON.stringify(geo).length).toBeLessThan(100_000);
+  });
+});
