@@ -88,6 +88,8 @@ export const en: Partial<Record<MessageKey, string>> = {
   "forms.allGroups": "All groups",
   "forms.allUnitsInScope": "All units (not only those I approve)",
   "forms.backToQueue": "Approval queue",
+  "forms.valueHistory": "Value history ({n} saves)",
+  "forms.cellChanges": "Cells changed (old → new)",
   "forms.allUnitsOfTier": "All {tier} units",
   "forms.approvals": "Approvals",
   "forms.approve": "Approve",

@@ -143,6 +143,8 @@ export const vi = {
   "forms.allGroups": "Tổng số",
   "forms.allUnitsInScope": "Mọi đơn vị (không chỉ đơn vị do tôi duyệt)",
   "forms.backToQueue": "Danh sách chờ duyệt",
+  "forms.valueHistory": "Lịch sử sửa số liệu ({n} lần lưu)",
+  "forms.cellChanges": "Ô thay đổi (cũ → mới)",
   "forms.allUnitsOfTier": "Tất cả đơn vị cấp {tier}",
   "forms.approvals": "Phê duyệt báo cáo",
   "forms.approve": "Phê duyệt",

@@ -14,7 +14,7 @@ import { TransitionList } from "../components/forms/TransitionList.tsx";
 import { useForgetEntry } from "../components/forms/useEntryEnhancements.ts";
 import { useTr } from "../components/forms/tr.ts";
 import { useLang, useT } from "../i18n/use-t.ts";
-import { formatDate } from "../i18n/format.ts";
+import { formatDate, formatDateTime } from "../i18n/format.ts";
 
 export const meta: MetaFunction = () => [{ title: "Biểu báo cáo · CSDL Dân tộc" }];
 
@@ -126,6 +126,29 @@ export default function SubmissionPage() {
 
       <h2>{t("forms.history")}</h2>
       <TransitionList transitions={d.transitions} />
+      {d.valueChanges.length ? (
+        <details className="panel value-history">
+          <summary>{t("forms.valueHistory", { n: d.valueChanges.length })}</summary>
+          <table>
+            <thead><tr><th>{t("forms.when")}</th><th>{t("forms.by")}</th><th>{t("forms.cellChanges")}</th></tr></thead>
+            <tbody>
+              {d.valueChanges.map((v, i) => (
+                <tr key={i}>
+                  <td>{formatDateTime(v.at, lang)}</td>
+                  <td><code>{v.actor}</code></td>
+                  <td>
+                    {v.changes.map((c) => {
+                      const [ind, eth, sex] = c.cell.split(":");
+                      return <div key={c.cell}>{d.indicators[ind]?.name_vi ?? ind} · {eth === "00" ? t("forms.total") : d.ethnicityNames[eth] ?? eth}{sex === "M" ? " · Nam" : sex === "F" ? " · Nữ" : ""}: {c.old || "∅"} → <strong>{c.new || "∅"}</strong></div>;
+                    })}
+                    {v.count > v.changes.length ? <div className="muted">… (+{v.count - v.changes.length})</div> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ) : null}
     </>
   );
 }

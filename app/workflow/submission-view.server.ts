@@ -45,7 +45,22 @@ export async function submissionView(db: Db, scope: Scope, id: number, opts: { w
     }
   }
   const s = l.submission;
+  // value history (old → new per cell), from the audit trail of this submission
+  const audits = await db("audit_log")
+    .where({ action: "forms.values_changed", target_type: "submission", target_id: String(id) })
+    .orderBy("id", "desc")
+    .limit(50)
+    .select("at", "actor_username", "details");
+  const valueChanges = audits.map((a) => ({
+    at: a.at as Date,
+    actor: a.actor_username as string | null,
+    changes: ((a.details?.changes ?? []) as { cell: string; old: number | null; new: number | null }[])
+      .slice(0, 200)
+      .map((c) => ({ cell: c.cell, old: formatViNumber(c.old), new: formatViNumber(c.new) })),
+    count: Number(a.details?.count ?? 0),
+  }));
   return {
+    valueChanges,
     submission: { id: s.id, status: s.status, version: s.version, formCode: s.form_code, returnReason: s.return_reason, submittedAt: s.submitted_at, approvedAt: s.approved_at, isDemo: s.is_demo, updatedAt: s.updated_at },
     template: { id: l.template.id, code: l.template.code, version: l.template.version, title_vi: l.template.title_vi, title_en: l.template.title_en, definition: l.template.definition },
     period: { id: l.period.id, code: l.period.code, label_vi: l.period.label_vi, label_en: l.period.label_en, status: l.period.status, reference_date: l.period.reference_date, deadline: l.period.deadline },

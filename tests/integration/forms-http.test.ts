@@ -118,6 +118,10 @@ describe("forms over HTTP without client JavaScript", () => {
     // nobody edits approved: the edit page sends the clerk to the read-only view
     expect((await clerk.get(editPath)).status).toBe(302);
 
+    // the value history (old → new) is on the submission page
+    expect(approvedHtml).toContain("Lịch sử sửa số liệu");
+    expect(approvedHtml).toMatch(/600(<!-- -->)? → <strong>550<\/strong>/);
+
     // print view and PDF
     const print = await clerk.page(`${viewPath}/print`);
     expect(print).toContain("THỦ TRƯỞNG ĐƠN VỊ");
