@@ -61,6 +61,23 @@ describe("dashboards over the seeded database and the real ETL", () => {
     expect(ranking.chart!.table.rows.map((r) => r.name).sort()).toEqual(fx.communes.filter((c) => c.districtId === a.id).map((c) => c.name).sort());
   });
 
+  it("completeness: approval rate by district over every expected commune report", async () => {
+    const scope = await scopeOf("bandantoctinh");
+    const d = getDashboard("completeness")!;
+    const setup = await prepareDashboard(t.db, wh, scope, d, new URL("http://x/dashboards/completeness?period=2024"));
+    const panels = Object.fromEntries((await runDashboard(wh, scope, d, setup.ctx)).map((p) => [p.id, p]));
+    for (const dd of fx.districts) {
+      const n = Number((await t.db("units").where({ parent_id: dd.id, tier: "commune" }).count({ n: "*" }))[0].n);
+      // 2 forms expected from each of its n communes; the fixture approved both forms for 2 communes, on time
+      const row = panels["approved-by-district"].chart!.table.rows.find((r) => r.category === dd.name)!;
+      expect(row.value).toBeCloseTo((100 * 4) / (2 * n), 6);
+      const onTime = panels["ontime-by-district"].chart!.table.rows.find((r) => r.category === dd.name)!;
+      expect(onTime.value).toBeCloseTo((100 * 4) / (2 * n), 6);
+    }
+    const byForm = panels["approved-by-form"].chart!.table.rows;
+    expect(byForm.map((r) => r.y).sort()).toEqual(["BM01-DANSO", "BM02-NGHEO"]);
+  });
+
   it("page timing for the bench: province dashboard server time", async () => {
     const t0 = await measureDashboardPage({ db: t.db, wh, scope: await scopeOf("bandantoctinh"), runs: 3 });
     expect(t0).toMatchObject({ dashboard: "province", runs: 3, panels: 7 });

@@ -37,6 +37,8 @@ export async function seedDashboardData(db: Db): Promise<DashFixture> {
         deadline: `${year + 1}-01-31`, status: "locked", label_vi: `Năm ${year}`, label_en: `Year ${year}`,
       })
       .returning("id");
+    // both forms are expected from every commune of the province (completeness denominators)
+    for (const form of ["BM01-DANSO", "BM02-NGHEO"]) await db("period_forms").insert({ period_id: p.id, form_code: form, template_id: tpl[form], tier: "commune" });
     for (const c of communes) {
       const split = (total: number) => {
         const tay = Math.round(total * tayShare);
