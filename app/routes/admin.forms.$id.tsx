@@ -50,7 +50,7 @@ export default function AdminForm() {
   return (
     <>
       <p><Link to="/admin/forms">← {t("forms.formCatalogue")}</Link></p>
-      <h1>{d.t.code} v{d.t.version}: {tr(d.t.title_vi, d.t.title_en)}</h1>
+      <h1>{`${d.t.code} v${d.t.version}: ${tr(d.t.title_vi, d.t.title_en)}`}</h1>
       <div className="panel">
         <p>{t("forms.status")}: <strong data-testid="template-status">{d.t.status}</strong> · {t("forms.submissionsOnVersion", { n: d.submissions })}</p>
         <p>{t("forms.reportingTiers")}: {d.t.definition.tiers.join(", ")} · {t("forms.approver")}: {"chain" in d.t.definition.approval ? t("forms.parentUnit") : d.t.definition.approval.unit_code}</p>

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
+import { stringify } from "yaml";
 import { startTestServer, type TestServer } from "../setup/server.ts";
 import { TestClient } from "../setup/http.ts";
 import { STRONG_PASSWORD, TEST_DEFAULT_PASSWORD } from "../setup/constants.ts";
@@ -36,6 +37,20 @@ describe("forms over HTTP without client JavaScript", () => {
     const bad = await admin.post("/admin/forms", { intent: "preview", source: "code: BM09-X\ntitle_vi: Thử\ntitle_en: Trial\ntiers: [commune]\nsections:\n  - id: a\n    title_vi: A\n    title_en: A\n    rows:\n      - indicator: NOPE\n" });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain("Dòng 10");
+
+    // a good template as a YAML file (multipart): stored as the next draft version, then published
+    const def3 = (await s.db("form_templates").where({ code: "BM03-HATANG", version: 1 }).first("definition")).definition;
+    const fd = new FormData();
+    fd.set("intent", "upload");
+    fd.set("file", new Blob([stringify({ ...def3, title_vi: "Biểu 03: Hạ tầng (sửa đổi)" })], { type: "application/x-yaml" }), "bm03.yaml");
+    const up = await admin.post("/admin/forms", fd);
+    expect(up.status).toBe(302);
+    const tplPath = up.headers.get("location")!.split("?")[0];
+    const tplPage = await admin.page(tplPath);
+    expect(tplPage).toContain("BM03-HATANG v2");
+    expect(tplPage).toContain('name="c:VILLAGES:00:T"'); // the preview renders the form
+    expect((await admin.post(tplPath, { intent: "publish" })).status).toBe(302);
+    expect(await admin.page(tplPath)).toMatch(/data-testid="template-status">published</);
 
     await admin.get("/admin/periods");
     const created = await admin.post("/admin/periods", { type: "quarter", year: "2040", number: "2", deadline: "2099-07-15" });
