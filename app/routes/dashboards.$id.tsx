@@ -7,7 +7,7 @@ import { formatDateTime } from "../i18n/format.ts";
 import { getDashboard } from "../../dashboards/registry.ts";
 import { runDashboard } from "../../dashboards/run.ts";
 import { renderSvg } from "../../dashboards/charts/render-svg.server.ts";
-import { DOMAIN_LABELS } from "../../dashboards/defs/sector.ts";
+import { DOMAIN_LABELS, sectorDomain } from "../../dashboards/defs/sector.ts";
 import { filterStateToSearch } from "../../dashboards/state.ts";
 import { warehouseOf } from "../api/warehouse.server.ts";
 import { prepareDashboard } from "../api/dashboard-page.server.ts";
@@ -52,7 +52,8 @@ export async function loader(args: LoaderFunctionArgs) {
       title: d.title,
       description: d.description ?? "",
       filters: d.filters,
-      state: { period: f.period, unit: url.searchParams.get("unit") ? setup.unit.id : null, eth: f.eth, domain: f.domain },
+      // the sector dashboard always shows one domain: display the one in effect
+      state: { period: f.period, unit: url.searchParams.get("unit") ? setup.unit.id : null, eth: f.eth, domain: d.id === "sector" ? sectorDomain(setup.ctx) : f.domain },
       unit: { id: setup.unit.id, name: setup.unit.name, tier: setup.unit.tier },
       unitOptions: setup.unitOptions.map((u) => ({ id: u.id, name: u.name, tier: u.tier })),
       periods: setup.periods.map((p) => ({ code: p.code, label: p.label, isDemo: p.isDemo })),
