@@ -53,7 +53,7 @@ export async function loader(args: LoaderFunctionArgs) {
       description: d.description ?? "",
       filters: d.filters,
       // the sector dashboard always shows one domain: display the one in effect
-      state: { period: f.period, unit: url.searchParams.get("unit") ? setup.unit.id : null, eth: f.eth, domain: d.id === "sector" ? sectorDomain(setup.ctx) : f.domain },
+      state: { period: f.period, unit: url.searchParams.get("unit") ? setup.unit.id : null, eth: f.eth, domain: d.id === "sector" ? (sectorDomain(setup.ctx) as typeof f.domain) : f.domain },
       unit: { id: setup.unit.id, name: setup.unit.name, tier: setup.unit.tier },
       unitOptions: setup.unitOptions.map((u) => ({ id: u.id, name: u.name, tier: u.tier })),
       periods: setup.periods.map((p) => ({ code: p.code, label: p.label, isDemo: p.isDemo })),
