@@ -74,6 +74,13 @@ describe("district, commune, sector and completeness dashboards", () => {
       { rank: 2, name: "Xã A2", value: 10 },
     ]);
     expect(values(p["commune-population"], "category")).toEqual([["Xã A1", 500]]);
+    expect(p["commune-poor-households"].chart!.table.rows).toEqual([
+      { category: "Xã A1", s0: 50, total: 50 },
+      { category: "Xã A2", s0: 30, total: 30 },
+    ]);
+    expect(p["commune-heatmap"].chart!.table.rows).toEqual([{ y: "Xã A1", x0: 50 }, { y: "Xã A2", x0: 10 }]);
+    // district trend: 2023 = 60/90 (only A1 reported), 2024 = 80/400
+    expect(values(p["district-trend"], "x", "s0")).toEqual([["Năm 2023", 66.67], ["Năm 2024", 20]]);
   });
 
   it("commune profile: its own figures", async () => {
@@ -81,6 +88,8 @@ describe("district, commune, sector and completeness dashboards", () => {
     const profile = Object.fromEntries(p["profile"].chart!.table.rows.map((r) => [r.c0, r.c1]));
     expect(profile).toMatchObject({ "Dân số": 500, "Số hộ nghèo": 50, "Tỷ lệ hộ nghèo": 50 });
     expect(values(p["pop-by-sex"], "category")).toEqual([["Nam", 240], ["Nữ", 260]]);
+    expect(values(p["pop-by-ethnicity"], "category")).toEqual([["Tày", 300], ["Kinh", 200]]);
+    expect(values(p["commune-trend"], "x", "s0")).toEqual([["Năm 2023", 66.67], ["Năm 2024", 50]]);
   });
 
   it("sector: a poverty department sees poverty province-wide, nothing else", async () => {
@@ -97,6 +106,14 @@ describe("district, commune, sector and completeness dashboards", () => {
     expect(values(p["approved-by-district"], "category")).toEqual([["Huyện A", 50], ["Huyện B", 0]]);
     expect(values(p["ontime-by-district"], "category")).toEqual([["Huyện A", 50], ["Huyện B", 0]]);
     expect(p["approved-by-form"].chart!.table.rows).toEqual([{ y: "BM02-NGHEO", x0: 100 / 3, x1: 100 / 3 }]);
+    // status counts: A = 1 approved + 1 waiting; B = 1 not started
+    const status = p["status-by-district"].chart!.table;
+    expect(status.columns.map((c) => c.label)).toEqual(["Huyện/Thành phố", "Đã phê duyệt", "Chờ duyệt", "Trả lại", "Đang nhập", "Chưa bắt đầu", "Tổng"]);
+    expect(status.rows).toEqual([
+      { category: "Huyện A", s0: 1, s1: 1, s2: 0, s3: 0, s4: 0, total: 2 },
+      { category: "Huyện B", s0: 0, s1: 0, s2: 0, s3: 0, s4: 1, total: 1 },
+    ]);
+    expect(p["district-form-heatmap"].chart!.table.rows).toEqual([{ y: "Huyện A", x0: 50 }, { y: "Huyện B", x0: 0 }]);
   });
 });
 
