@@ -82,6 +82,10 @@ describe("the forms chain in a real browser", () => {
     await expect.poll(() => clerk.textContent('[data-sum="POP:F"]')).toBe("1.000");
     await expect.poll(() => clerk.getAttribute('[data-sum="POP:F"]', "class")).toContain("mismatch");
     await expect.poll(() => clerk.textContent('[data-derived="POP:02:T"]')).toBe("2.200");
+    // a number typed without separators is shown in vi-VN form when leaving the cell
+    await clerk.fill(cell("HH:00:T"), "1234");
+    await clerk.press(cell("HH:00:T"), "Tab");
+    await expect.poll(() => clerk.inputValue(cell("HH:00:T"))).toBe("1.234");
 
     // the session is lost mid-entry (signed out on the server): nothing typed is lost
     await clerk.waitForTimeout(400); // the keystroke store is debounced

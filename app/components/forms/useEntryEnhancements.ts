@@ -97,10 +97,25 @@ export function useEntryEnhancements(opts: { formId: string; submissionId: numbe
       recompute();
       keep();
     };
+    // typed "1234567" reads back as "1.234.567" when leaving the cell
+    const onBlur = (e: FocusEvent) => {
+      const i = e.target as HTMLInputElement;
+      if (!i.classList?.contains("cell-input")) return;
+      const p = parseViNumber(i.value);
+      if (p.ok && p.value !== null) {
+        const f = formatViNumber(p.value);
+        if (f !== i.value) {
+          i.value = f;
+          onInput();
+        }
+      }
+    };
     form.addEventListener("input", onInput);
+    form.addEventListener("focusout", onBlur);
     recompute();
     return () => {
       form.removeEventListener("input", onInput);
+      form.removeEventListener("focusout", onBlur);
       clearTimeout(timer);
     };
   }, [formId, submissionId, version, saved, onRestored]);
