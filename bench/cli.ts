@@ -175,7 +175,7 @@ async function main() {
         postgres_index_build_s: Number(idxSeconds.toFixed(1)),
         rows_match: rowsMatch,
         b001_total_check: check.rows[0]?.value ?? null,
-        duckdb_memory_limit: args.memory ?? "default (80% of RAM)",
+        duckdb_memory_limit: args.memory ?? "default (40% of RAM, max 4 GB)",
         machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB`,
       },
     };

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { plainRow } from "./plain-values.ts";
@@ -29,7 +30,7 @@ export interface WarehouseConfig {
   path: string;
   /** DuckDB threads (default: all cores). */
   threads?: number;
-  /** DuckDB memory_limit, e.g. "1GB". */
+  /** DuckDB memory_limit, e.g. "2GB". Default: 40 % of RAM, at most 4 GB (large loads spill to disk, the web server keeps its memory). */
   memoryLimit?: string;
   /** Read connections kept for queries (default 3). */
   readers?: number;
@@ -43,7 +44,7 @@ export async function openWarehouse(config: WarehouseConfig): Promise<WarehouseS
   if (config.path !== ":memory:") mkdirSync(path.dirname(path.resolve(config.path)), { recursive: true });
   const options: Record<string, string> = {};
   if (config.threads) options.threads = String(config.threads);
-  if (config.memoryLimit) options.memory_limit = config.memoryLimit;
+  options.memory_limit = config.memoryLimit ?? `${Math.max(256, Math.min(4096, Math.floor((os.totalmem() / 2 ** 20) * 0.4)))}MB`;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(config.path, options);
