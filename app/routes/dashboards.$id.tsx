@@ -14,6 +14,7 @@ import { prepareDashboard } from "../api/dashboard-page.server.ts";
 import { EChart } from "../components/charts/EChart.tsx";
 import { DataTableView } from "../components/charts/DataTableView.tsx";
 import chartStyles from "../components/charts/charts.css";
+import { useT } from "../i18n/use-t.ts";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: chartStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "Bảng điều khiển"} · CSDL Dân tộc` }];
@@ -74,6 +75,7 @@ export default function DashboardPage() {
   const d = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const nav = useNavigation();
+  const t = useT();
   const search = filterStateToSearch(d.state);
   const exportHref = (format: string, panel?: string) => {
     const p = new URLSearchParams(search.slice(1));
@@ -85,19 +87,19 @@ export default function DashboardPage() {
   return (
     <>
       <h1>
-        {d.title} {isDemo ? <span className="badge badge-demo">Dữ liệu mẫu</span> : null}
+        {d.title} {isDemo ? <span className="badge badge-demo">{t("common.demo")}</span> : null}
       </h1>
       <p className="muted">{d.description}</p>
-      {d.dropped.length ? <p className="alert alert-warn">Bỏ qua tham số không hợp lệ: {d.dropped.join(", ")}</p> : null}
-      <Form method="get" className="panel filters" onChange={(e) => submit(e.currentTarget, { preventScrollReset: true })} aria-label="Bộ lọc">
+      {d.dropped.length ? <p className="alert alert-warn">{t("dash.dropped", { p: d.dropped.join(", ") })}</p> : null}
+      <Form method="get" className="panel filters" onChange={(e) => submit(e.currentTarget, { preventScrollReset: true })} aria-label={t("dash.filters")}>
         {d.filters.includes("period") ? (
           <div>
-            <label htmlFor="f-period">Kỳ báo cáo</label>
+            <label htmlFor="f-period">{t("dash.period")}</label>
             <select id="f-period" name="period" value={d.state.period ?? ""} onChange={() => undefined}>
               {d.periods.map((p) => (
                 <option key={p.code} value={p.code}>
                   {p.label}
-                  {p.isDemo ? " (dữ liệu mẫu)" : ""}
+                  {p.isDemo ? ` ${t("dash.demoPeriod")}` : ""}
                 </option>
               ))}
             </select>
@@ -105,9 +107,9 @@ export default function DashboardPage() {
         ) : null}
         {d.filters.includes("unit") && d.unitOptions.length > 1 ? (
           <div>
-            <label htmlFor="f-unit">Đơn vị</label>
+            <label htmlFor="f-unit">{t("dash.unit")}</label>
             <select id="f-unit" name="unit" value={d.state.unit ?? ""} onChange={() => undefined}>
-              <option value="">{d.unit.name} (mặc định)</option>
+              <option value="">{t("dash.unitDefault", { unit: d.unit.name })}</option>
               {d.unitOptions.map((u) => (
                 <option key={u.id} value={u.id}>{u.name}</option>
               ))}
@@ -116,9 +118,9 @@ export default function DashboardPage() {
         ) : null}
         {d.filters.includes("ethnicity") ? (
           <div>
-            <label htmlFor="f-eth">Dân tộc</label>
+            <label htmlFor="f-eth">{t("dash.ethnicity")}</label>
             <select id="f-eth" name="eth" value={d.state.eth ?? ""} onChange={() => undefined}>
-              <option value="">Tất cả</option>
+              <option value="">{t("dash.all")}</option>
               {d.ethnicities.map((e) => (
                 <option key={e.code} value={e.code}>{e.name}</option>
               ))}
@@ -127,9 +129,9 @@ export default function DashboardPage() {
         ) : null}
         {d.filters.includes("domain") ? (
           <div>
-            <label htmlFor="f-domain">Lĩnh vực</label>
+            <label htmlFor="f-domain">{t("dash.domain")}</label>
             <select id="f-domain" name="domain" value={d.state.domain ?? ""} onChange={() => undefined}>
-              <option value="">Tất cả</option>
+              <option value="">{t("dash.all")}</option>
               {d.domains.map(([k, v]) => (
                 <option key={k} value={k}>{v}</option>
               ))}
@@ -137,42 +139,42 @@ export default function DashboardPage() {
           </div>
         ) : null}
         <noscript>
-          <button type="submit">Xem</button>
+          <button type="submit">{t("dash.show")}</button>
         </noscript>
       </Form>
       <div className="dash-meta">
         <span>
-          <strong>Đơn vị:</strong> {d.unit.name}
+          <strong>{t("dash.unit")}:</strong> {d.unit.name}
         </span>
         {d.period ? (
           <span>
-            <strong>Kỳ:</strong> {d.period.label}
+            <strong>{t("dash.period")}:</strong> {d.period.label}
           </span>
         ) : null}
-        <span className="muted">Dữ liệu cập nhật: {d.dataAsOf ? formatDateTime(d.dataAsOf, d.lang) : "chưa nạp"}</span>
+        <span className="muted">{t("dash.asOf", { t: d.dataAsOf ? formatDateTime(d.dataAsOf, d.lang) : t("dash.notLoaded") })}</span>
         <span>
-          Tải báo cáo: <a href={exportHref("xlsx")} download>Excel</a> · <a href={exportHref("pdf")} download>PDF</a>
+          {t("dash.report")} <a href={exportHref("xlsx")} download>Excel</a> · <a href={exportHref("pdf")} download>PDF</a>
         </span>
-        {nav.state === "loading" ? <span aria-live="polite">Đang tải…</span> : null}
+        {nav.state === "loading" ? <span aria-live="polite">{t("dash.loading")}</span> : null}
       </div>
       <div className="dash-grid" data-testid="dash-grid">
         {d.panels.map((p) => (
           <section key={p.id} className={`dash-panel ${p.width === "full" ? "full" : ""}`} data-panel={p.id} aria-labelledby={`h-${p.id}`}>
             <h2 id={`h-${p.id}`}>
-              {p.title} {isDemo ? <span className="badge badge-demo">Dữ liệu mẫu</span> : null}
+              {p.title} {isDemo ? <span className="badge badge-demo">{t("common.demo")}</span> : null}
             </h2>
-            {p.error ? <p className="alert alert-error">Không tải được ô này: {p.error}</p> : null}
-            {!p.error && !p.option && p.meta.kind !== "table" ? <p className="empty-panel">Chưa có số liệu trong phạm vi và kỳ đã chọn.</p> : null}
+            {p.error ? <p className="alert alert-error">{t("dash.panelError", { e: p.error })}</p> : null}
+            {!p.error && !p.option && p.meta.kind !== "table" ? <p className="empty-panel">{t("dash.empty")}</p> : null}
             {p.option ? <EChart option={p.option} meta={p.meta} svg={p.svg} height={p.height} lang={d.lang} label={p.title} /> : null}
             {p.table && p.table.rows.length ? (
               <details open={!p.option}>
-                <summary>Bảng số liệu</summary>
+                <summary>{t("dash.table")}</summary>
                 <DataTableView table={p.table} lang={d.lang} caption={p.title} />
               </details>
             ) : null}
             {p.table && p.table.rows.length ? (
               <div className="downloads">
-                Tải xuống:
+                {t("dash.download")}
                 {(["csv", "xlsx", "parquet", "arrow"] as const).map((f) => (
                   <a key={f} href={exportHref(f, p.id)} download>
                     {f.toUpperCase()}
@@ -184,7 +186,7 @@ export default function DashboardPage() {
         ))}
       </div>
       <p className="muted">
-        <Link to="/dashboards">← Các bảng điều khiển khác</Link> · Thời gian xử lý máy chủ: {d.serverMs} ms
+        <Link to="/dashboards">{t("dash.others")}</Link> · {t("dash.serverTime", { ms: d.serverMs })}
       </p>
     </>
   );

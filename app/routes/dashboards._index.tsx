@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/guards.server.ts";
 import { DASHBOARDS, defaultDashboardFor } from "../../dashboards/registry.ts";
+import { useT } from "../i18n/use-t.ts";
 
 export const meta: MetaFunction = () => [{ title: "Bảng điều khiển · CSDL Dân tộc" }];
 
@@ -17,9 +18,10 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export default function DashboardsIndex() {
   const { list } = useLoaderData<typeof loader>();
+  const t = useT();
   return (
     <>
-      <h1>Bảng điều khiển</h1>
+      <h1>{t("dash.title")}</h1>
       <div className="cards">
         {list.map((d) => (
           <Link key={d.id} to={`/dashboards/${d.id}`} className="card">
