@@ -72,6 +72,10 @@ describe("dashboards by role", () => {
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
     expect((await c.get("/dashboards/province/export?format=exe")).status).toBe(400);
+    const pq = await c.get("/dashboards/province/export?period=2024&format=parquet&panel=poverty-by-district");
+    expect(Buffer.from(await pq.arrayBuffer()).subarray(0, 4).toString()).toBe("PAR1");
+    const arrow = await c.get("/dashboards/province/export?period=2024&format=arrow&panel=poverty-by-district");
+    expect(Buffer.from(await arrow.arrayBuffer()).subarray(0, 6).toString()).toBe("ARROW1");
   });
 });
 
