@@ -88,3 +88,14 @@ export async function issueInitialPassword(
   });
   return { password, expiresAt, mode: config.isProduction ? "random" : "default" };
 }
+
+/**
+ * A password hash no password matches (not a valid argon2 string, so
+ * verification fails closed). Production seeds accounts with it: nobody can
+ * sign in until an administrator issues a one-time initial password.
+ */
+export function unusablePasswordHash(): string {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return `!unusable!${Buffer.from(b).toString("hex")}`;
+}

@@ -11,7 +11,7 @@ import { createHttpApp } from "../../app/platform/http.ts";
 import { securityMiddleware } from "../../app/security/middleware.server.ts";
 import { safeErrorHandler, LEAK_PATTERNS } from "../../app/security/error-handler.server.ts";
 import { configureRateLimits, DEFAULT_RATE_LIMITS } from "../../app/security/rate-limit.server.ts";
-import { issueInitialPassword } from "../../app/security/initial-password.server.ts";
+import { issueInitialPassword, unusablePasswordHash } from "../../app/security/initial-password.server.ts";
 import { signIn } from "../../app/auth/login.server.ts";
 import { keyFromBase32, totpCode } from "../../app/security/totp.ts";
 import { enrolTotp, passMfa } from "./security-helpers.ts";
@@ -255,6 +255,9 @@ describe("initial passwords", () => {
     const b = await issueInitialPassword(s.db, user.id, prodConfig);
     expect(b.password).not.toBe(a.password);
     expect(await s.db("sessions").where({ user_id: user.id }).count({ n: "*" })).toEqual([{ n: 0 }]);
+    // an account seeded in production with an unusable hash cannot sign in with anything
+    await s.db("users").where({ id: user.id }).update({ password_hash: unusablePasswordHash(), must_change_password: true });
+    for (const p of [TEST_DEFAULT_PASSWORD, "", b.password]) expect((await signIn(s.db, s.config, { username: "huyenbaolam", password: p })).ok).toBe(false);
     const dev = await issueInitialPassword(s.db, user.id, s.config);
     expect(dev).toMatchObject({ mode: "default", password: s.config.DEFAULT_PASSWORD, expiresAt: null });
     expect(await s.db("audit_log").where({ action: "account.initial_password_issued", target_id: String(user.id) }).count({ n: "*" })).toEqual([{ n: 3 }]);
