@@ -13,6 +13,7 @@ import { warehouseOf } from "../api/warehouse.server.ts";
 import { prepareDashboard } from "../api/dashboard-page.server.ts";
 import { EChart } from "../components/charts/EChart.tsx";
 import { DataTableView } from "../components/charts/DataTableView.tsx";
+import { KpiCards } from "../components/charts/KpiCards.tsx";
 import chartStyles from "../components/charts/charts.css";
 import { useT } from "../i18n/use-t.ts";
 
@@ -164,10 +165,11 @@ export default function DashboardPage() {
               {p.title} {isDemo ? <span className="badge badge-demo">{t("common.demo")}</span> : null}
             </h2>
             {p.error ? <p className="alert alert-error">{t("dash.panelError", { e: p.error })}</p> : null}
-            {!p.error && !p.option && p.meta.kind !== "table" ? <p className="empty-panel">{t("dash.empty")}</p> : null}
+            {p.meta.kind === "kpi" && p.table ? <KpiCards table={p.table} lang={d.lang} /> : null}
+            {!p.error && !p.option && p.meta.kind !== "table" && !(p.meta.kind === "kpi" && p.table?.rows.length) ? <p className="empty-panel">{t("dash.empty")}</p> : null}
             {p.option ? <EChart option={p.option} meta={p.meta} svg={p.svg} height={p.height} lang={d.lang} label={p.title} /> : null}
             {p.table && p.table.rows.length ? (
-              <details open={!p.option}>
+              <details open={!p.option && p.meta.kind !== "kpi"}>
                 <summary>{t("dash.table")}</summary>
                 <DataTableView table={p.table} lang={d.lang} caption={p.title} />
               </details>

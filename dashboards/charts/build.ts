@@ -10,6 +10,7 @@ import { heatmapChart } from "./heatmap.ts";
 import { rankingChart } from "./ranking.ts";
 import { choroplethChart } from "./choropleth.ts";
 import { tableOnly } from "./table-only.ts";
+import { kpiCards } from "./kpi.ts";
 
 /**
  * (spec, rows) → option + table. Pure: no I/O, no echarts instance. When no
@@ -17,7 +18,7 @@ import { tableOnly } from "./table-only.ts";
  */
 export function buildChart(spec: ChartSpec, rows: readonly Row[], ctx: ChartContext): BuiltChart {
   const built = dispatch(spec, rows, ctx);
-  const hasValue = rows.some((r) => typeof r[spec.value] === "number" && Number.isFinite(r[spec.value]));
+  const hasValue = rows.some((r) => typeof r[spec.value] === "number" && Number.isFinite(r[spec.value] as number));
   return hasValue ? built : { ...built, option: null };
 }
 
@@ -37,6 +38,8 @@ function dispatch(spec: ChartSpec, rows: readonly Row[], ctx: ChartContext): Bui
       return rankingChart(spec, rows, ctx);
     case "table":
       return tableOnly(spec, rows, ctx);
+    case "kpi":
+      return kpiCards(spec, rows, ctx);
     case "choropleth":
       return choroplethChart(spec, rows, ctx);
   }

@@ -14,6 +14,7 @@ export const chartSpecSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("pie"), category: field, ...base, donut: z.boolean().default(true), top: z.number().int().min(2).max(30).default(8) }),
   z.object({ kind: z.literal("heatmap"), x: field, y: field, ...base }),
   z.object({ kind: z.literal("ranking"), label: field, ...base, order: z.enum(["asc", "desc"]).default("desc"), limit: z.number().int().min(1).max(500).default(200) }),
+  z.object({ kind: z.literal("kpi"), label: field.default("indicatorName"), period: field.default("period"), unitField: field.default("unitOfMeasure"), ...base }),
   z.object({
     kind: z.literal("table"),
     ...base,

@@ -64,3 +64,9 @@ export function statusLong(rows: Row[]): Row[] {
   ];
   return rows.flatMap((r) => labels.map(([k, l]) => ({ key: r.key, status: l, count: r[k] })));
 }
+
+/** Rows in the order the indicators were asked for (the layer orders by code). */
+export function inIndicatorOrder(codes: readonly string[]) {
+  return (rows: unknown): Row[] =>
+    [...(rows as IndicatorRow[])].sort((a, b) => codes.indexOf(a.indicator) - codes.indexOf(b.indicator)) as unknown as Row[];
+}

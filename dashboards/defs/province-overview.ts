@@ -1,7 +1,8 @@
 import { defineDashboard } from "../definition.ts";
-import { asRows, baseFilters, ethFilter, groupsOnly } from "./helpers.ts";
+import { asRows, baseFilters, ethFilter, groupsOnly, inIndicatorOrder } from "./helpers.ts";
 
 const INFRA = ["GRID_RATE", "PAVED_ROAD_RATE", "CLEAN_WATER_RATE"];
+const HEADLINE = ["POP", "HH", "POVERTY_RATE", "NEAR_POVERTY_RATE", "GRID_RATE", "CLEAN_WATER_RATE"];
 
 /** Tổng quan toàn tỉnh: the leader's first page before a meeting. */
 export const provinceOverview = defineDashboard({
@@ -12,6 +13,19 @@ export const provinceOverview = defineDashboard({
   filters: ["period", "unit", "ethnicity", "domain"],
   unitTier: "any",
   panels: [
+    {
+      id: "headline",
+      title: "Chỉ tiêu chính (so với kỳ trước)",
+      width: "full",
+      height: 160,
+      query: (ctx) => ({
+        source: "indicators",
+        query: { indicators: HEADLINE, groupBy: ["period"], filters: { ...baseFilters(ctx), periods: ctx.trendPeriods.slice(-2) } },
+      }),
+      rows: inIndicatorOrder(HEADLINE),
+      chart: { kind: "kpi", digits: 2 },
+      valueLabel: "Giá trị",
+    },
     {
       id: "pop-by-ethnicity",
       title: "Dân số theo dân tộc",

@@ -47,6 +47,9 @@ describe("province overview", () => {
     // trend: 2023 = 60/90, 2024 = 100/600
     expect(values(p["poverty-trend"], "x", "s0")).toEqual([["Năm 2023", 66.67], ["Năm 2024", 16.67]]);
     expect(p["infrastructure"].chart?.table.rows).toEqual([]);
+    // headline: latest period and change from the one before (ratios recomputed per period)
+    const kpi = Object.fromEntries(p["headline"].chart!.table.rows.map((r) => [r.name, [r.current, r.previous, r.change].map((v) => (typeof v === "number" ? Math.round(v * 100) / 100 : v))]));
+    expect(kpi).toEqual({ "Dân số": [1200, null, null], "Tỷ lệ hộ nghèo": [16.67, 66.67, -50] });
   });
 
   it("the period filter changes the numbers (URL state)", async () => {

@@ -155,3 +155,19 @@ describe("map simplification for display", () => {
     expect(JSON.stringify(geo).length).toBeLessThan(100_000);
   });
 });
+
+describe("headline figures", () => {
+  it("latest value, previous value and change per indicator", () => {
+    const rows = [
+      { indicatorName: "Tỷ lệ hộ nghèo", unitOfMeasure: "%", period: "2023", value: 20 },
+      { indicatorName: "Tỷ lệ hộ nghèo", unitOfMeasure: "%", period: "2024", value: 17.5 },
+      { indicatorName: "Dân số", unitOfMeasure: "Người", period: "2024", value: 1000 },
+    ];
+    const c = buildChart(chartSpecSchema.parse({ kind: "kpi" }), rows, ctx);
+    expect(c.option).toBeNull();
+    expect(c.table.rows).toEqual([
+      { name: "Tỷ lệ hộ nghèo", current: 17.5, previous: 20, change: -2.5, unit: "%" },
+      { name: "Dân số", current: 1000, previous: null, change: null, unit: "Người" },
+    ]);
+  });
+});
