@@ -232,6 +232,54 @@ describe("backup → restore → verify", () => {
     await roundTrip(embeddedServer, "emb");
   }, 120_000);
 
+  it("restores as a non-superuser database owner (triggers disabled per table, re-enabled at commit)", async () => {
+    const server = embeddedServer;
+    const tag = randomBytes(3).toString("hex");
+    const role = `csdl_bk_owner_${tag}`;
+    const password = randomBytes(12).toString("hex");
+    const src = `csdl_bk_own_${tag}`;
+    const dst = `${src}_r`;
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "csdl-bk-own-"));
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    try {
+      await admin.query(`create role ${role} login password '${password}'`);
+      await createDatabase(server, src);
+      const db = createDb(dbUrl(server, src), { max: 4 });
+      try {
+        await migrate(db);
+        await seedReference(db, { defaultPassword: TEST_DEFAULT_PASSWORD });
+        await fillData(db);
+      } finally {
+        await db.destroy();
+      }
+      const { path: bkPath, manifest } = await createBackup(dbUrl(server, src), { dir });
+      await admin.query(`create database ${dst} owner ${role}`);
+      const ownerUrl = new URL(dbUrl(server, dst));
+      ownerUrl.username = role;
+      ownerUrl.password = password;
+      const r = await restoreBackup(bkPath, ownerUrl.toString());
+      expect(r.triggerBypass).toBe("disable_trigger");
+      const rdb = createDb(ownerUrl.toString(), { max: 2 });
+      try {
+        const chain = await verifyAuditChain(rdb);
+        expect(chain.ok).toBe(true);
+        expect(chain.head).toEqual(manifest.auditHead);
+        // the triggers are back: append-only holds and new lines chain on
+        await expect(rdb.raw("delete from audit_log")).rejects.toThrow(/append-only/);
+        await writeAudit(rdb, { action: "test.owner" });
+        expect((await verifyAuditChain(rdb)).ok).toBe(true);
+      } finally {
+        await rdb.destroy();
+      }
+    } finally {
+      for (const n of [src, dst]) await dropDatabase(server, n).catch(() => {});
+      await admin.query(`drop role if exists ${role}`).catch(() => {});
+      await admin.end();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it("round trip on a Postgres server (127.0.0.1:5432)", async (ctx) => {
     if (!localServer) {
       console.warn("backup.test: no Postgres server at 127.0.0.1:5432 — server-mode round trip skipped");
