@@ -9,7 +9,7 @@ import type { AppLoadContext } from "../platform/services.ts";
 export async function action(args: ActionFunctionArgs) {
   const probe = await getAuth(args);
   if (probe && !("failure" in probe)) {
-    const auth = await requireUser(args, { allowPasswordChange: true });
+    const auth = await requireUser(args, { allowPasswordChange: true, allowMfaPending: true }); // [safety/MFA] one can sign out at the second step
     await invalidateSession(auth.services.db, auth.session.id);
     await writeAudit(auth.services.db, {
       action: AUTH_ACTIONS.logout, actorUserId: auth.user.id, actorUsername: auth.user.username, unitId: auth.user.unitId,

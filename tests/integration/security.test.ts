@@ -232,6 +232,13 @@ describe("TOTP second factor", () => {
     expect((await c2.post("/login/mfa", { code: totpCode(key) }, { csrf: false })).status).toBe(403);
     expect((await passMfa(c2, key)).status).toBe(302);
     expect((await c2.get("/")).status).toBe(200);
+    // one can sign out while the second step is pending
+    const c3 = new TestClient(s.baseUrl);
+    await c3.login("huyenhaquang", STRONG_PASSWORD);
+    await c3.get("/login/mfa");
+    const out = await c3.post("/logout", {});
+    expect(out.headers.get("location")).toMatch(/^\/login\?reason=signed-out/);
+    expect((await c3.get("/login/mfa")).headers.get("location")).toMatch(/^\/login/);
   });
 });
 
