@@ -8,4 +8,5 @@ export const adminSections: { to: string; title: string; description: string }[]
   { to: "/admin/audit", title: "Nhật ký hệ thống", description: "Tra cứu và kiểm tra tính toàn vẹn của nhật ký." },
   { to: "/admin/api-tokens", title: "Khóa API chia sẻ dữ liệu", description: "Cấp, thu hồi khóa cho hệ thống UBDT và LGSP." },
   { to: "/admin/exports", title: "Xuất báo cáo định kỳ", description: "Lịch xuất báo cáo, lịch sử và tệp kết quả." },
+  { to: "/admin/mfa", title: "Xác thực hai lớp", description: "Trạng thái TOTP của các tài khoản; đặt lại khi mất thiết bị." },
 ];
