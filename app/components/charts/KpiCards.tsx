@@ -19,7 +19,9 @@ export function KpiCards({ table, lang }: { table: DataTable; lang: Lang }) {
                 {change > 0 ? "▲" : change < 0 ? "▼" : "="} {fmtNumber(Math.abs(change), lang, digits)} {r.unit === "%" ? (lang === "en" ? "pts" : "điểm %") : ""}
               </div>
             ) : (
-              <div className="kpi-change muted">{lang === "en" ? "no previous period" : "chưa có kỳ trước"}</div>
+              <div className="kpi-change muted">
+                {r.current === null ? (lang === "en" ? "no data" : "chưa có số liệu") : lang === "en" ? "no previous period" : "chưa có kỳ trước"}
+              </div>
             )}
           </div>
         );
