@@ -13,19 +13,17 @@ import type { Freshness, WarehouseReader } from "../../warehouse/query/types.ts"
 /** ETL runs (etl_runs) and the warehouse's freshness ("số liệu tính đến"), with run-now buttons. Admin listener only. */
 export const meta: MetaFunction = () => [{ title: "Kho dữ liệu và ETL · Quản trị" }];
 
-/** What the platform puts in services.etl (etl/platform.ts EtlServices); typed here so the bundle never imports DuckDB. */
-interface EtlServiceLike {
-  runner: {
-    running: boolean;
-    run(opts: { mode: "incremental" | "full"; trigger: "admin" }): Promise<{ runId: number; mode: string; factsWritten: number; factsRetracted: number; submissionsChanged: number; seconds: number }>;
-  };
+/** What the platform puts in services.etl (the EtlRunner of etl/runner.ts); typed structurally so the bundle never imports DuckDB. */
+interface EtlRunnerLike {
+  running: boolean;
+  run(opts: { mode: "incremental" | "full"; trigger: "admin" }): Promise<{ runId: number; mode: string; factsWritten: number; factsRetracted: number; submissionsChanged: number; seconds: number }>;
 }
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = await requireAdmin(args);
   const { db, config } = auth.services;
-  const warehouse = auth.services.warehouse as WarehouseReader | undefined;
-  const etl = auth.services.etl as EtlServiceLike | undefined;
+  const warehouse = auth.services.warehouse as unknown as WarehouseReader | undefined;
+  const etl = auth.services.etl as unknown as EtlRunnerLike | undefined;
   const runs = await listRuns(db, 50);
   let freshness: Freshness | null = null;
   let warehouseError: string | null = null;
@@ -42,7 +40,7 @@ export async function loader(args: LoaderFunctionArgs) {
     afterApproval: config.ETL_AFTER_APPROVAL,
     scheduler: config.SCHEDULER,
     available: Boolean(etl),
-    running: etl?.runner.running ?? false,
+    running: etl?.running ?? false,
     freshness,
     warehouseError,
     lastOkAt: lastOk?.finished_at ?? null,
@@ -56,7 +54,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const auth = await requireAdmin(args);
-  const etl = auth.services.etl as EtlServiceLike | undefined;
+  const etl = auth.services.etl as unknown as EtlRunnerLike | undefined;
   if (!etl) return json({ ok: false, message: "ETL chưa được khởi động trong máy chủ." }, { status: 503 });
   const form = await args.request.formData();
   const intent = String(form.get("intent") ?? "");
@@ -66,7 +64,7 @@ export async function action(args: ActionFunctionArgs) {
     action: "etl.run_requested", targetType: "warehouse", targetId: intent, ip: (args.context as { clientIp?: string }).clientIp ?? null, details: { mode: intent },
   });
   try {
-    const s = await etl.runner.run({ mode: intent, trigger: "admin" });
+    const s = await etl.run({ mode: intent, trigger: "admin" });
     return json({
       ok: true,
       message: `Lượt #${s.runId} (${s.mode === "full" ? "toàn bộ" : "tăng dần"}) xong trong ${formatNumber(s.seconds)} giây: ${formatNumber(s.submissionsChanged)} phiếu thay đổi, ghi ${formatNumber(s.factsWritten)} dòng, rút ${formatNumber(s.factsRetracted)} dòng.`,
