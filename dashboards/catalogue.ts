@@ -12,6 +12,7 @@ export async function loadCatalogue(wh: WarehouseReader): Promise<{ periods: Per
     label: String(r.label_vi),
     startDate: String(r.start_date),
     isDemo: r.is_demo === true || r.is_demo === "true",
+    status: r.status == null ? undefined : String(r.status),
   }));
   const indicators = i.map((r) => ({
     code: String(r.code),
@@ -26,8 +27,9 @@ export async function loadCatalogue(wh: WarehouseReader): Promise<{ periods: Per
 
 /**
  * The period a dashboard opens on: the one asked for if it exists, else the
- * latest yearly period (annual figures are what leaders compare), else the
- * latest of any type.
+ * latest yearly period whose data is final (closed or locked: an open year
+ * is still being reported and would look like a fall), else the latest
+ * yearly period, else the latest of any type.
  */
 export function resolvePeriod(periods: readonly PeriodInfo[], asked: string | null): PeriodInfo | null {
   if (asked) {
@@ -35,7 +37,8 @@ export function resolvePeriod(periods: readonly PeriodInfo[], asked: string | nu
     if (p) return p;
   }
   const byStart = [...periods].sort((a, b) => b.startDate.localeCompare(a.startDate));
-  return byStart.find((p) => p.type === "year") ?? byStart[0] ?? null;
+  const final = (p: PeriodInfo) => p.status === "locked" || p.status === "closed";
+  return byStart.find((p) => p.type === "year" && final(p)) ?? byStart.find((p) => p.type === "year") ?? byStart[0] ?? null;
 }
 
 /** Periods of the same type up to and including `p`, oldest first, at most `max`. */

@@ -12,6 +12,8 @@ export interface PeriodInfo {
   label: string;
   startDate: string;
   isDemo: boolean;
+  /** draft | open | closed | locked: a locked period's data is final. */
+  status?: string;
 }
 
 export interface IndicatorInfo {

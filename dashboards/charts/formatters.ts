@@ -25,6 +25,8 @@ export function applyFormatters(option: Record<string, unknown>, meta: ChartMeta
   }
   if (meta.kind === "pie") {
     o.tooltip = { ...o.tooltip, formatter: (p: any) => `${p.name}: <b>${v(p.value)}</b> (${fmtValue(p.percent, "%", lang, 1)})` };
+    // vi-VN shares; slices under 2 % get no label (they would overlap), the legend and table keep them
+    for (const s of o.series ?? []) s.label = { ...s.label, formatter: (p: any) => (p.percent >= 2 ? fmtValue(p.percent, "%", lang, 1) : "") };
     return o;
   }
   o.tooltip = { ...o.tooltip, valueFormatter: (x: unknown) => (meta.percentStack ? fmtValue(x as number, "%", lang, 1) : v(x)) };

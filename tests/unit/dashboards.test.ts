@@ -93,6 +93,10 @@ describe("filter state in the URL", () => {
     expect(resolvePeriod(periods, null)?.code).toBe("2024");
     expect(resolvePeriod(periods, "2024-Q3")?.code).toBe("2024-Q3");
     expect(resolvePeriod(periods, "1999")?.code).toBe("2024");
+    // an open (still being reported) year is not the default when a final one exists
+    const withStatus = [...periods.map((p) => ({ ...p, status: "locked" })), { code: "2025", type: "year", year: 2025, label: "Năm 2025", startDate: "2025-01-01", isDemo: false, status: "open" }];
+    expect(resolvePeriod(withStatus, null)?.code).toBe("2024");
+    expect(resolvePeriod(withStatus, "2025")?.code).toBe("2025");
     expect(trendPeriods(periods, resolvePeriod(periods, "2024"))).toEqual(["2022", "2023", "2024"]);
     expect(trendPeriods(periods, resolvePeriod(periods, "2023"))).toEqual(["2022", "2023"]);
   });
