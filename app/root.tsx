@@ -10,7 +10,10 @@ import { langFromRequest, translate, type Lang } from "./i18n/i18n.ts";
 import { navItems } from "./components/nav.ts";
 import type { AppLoadContext } from "./platform/services.ts";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 export const meta: MetaFunction = () => [{ title: "CSDL Dân tộc" }];
 
 export async function loader(args: LoaderFunctionArgs) {

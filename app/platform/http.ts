@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import express, { type Express, type RequestHandler } from "express";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -16,8 +16,12 @@ export interface HttpOptions {
   build: ServerBuild;
   services: AppServices;
   listener: Listener;
-  /** Extra middleware run before Remix (security headers, rate limits, API routers). */
+  /** Middleware for every answer, before the listener gate (security headers). */
+  headers?: RequestHandler[];
+  /** Middleware behind the listener gate, before Remix (body and rate limits, control routes). */
   before?: RequestHandler[];
+  /** Error handlers after Remix (never leak stacks or SQL). */
+  after?: ErrorRequestHandler[];
   publicDir?: string;
 }
 
@@ -50,9 +54,10 @@ export function createHttpApp(opts: HttpOptions): Express {
     res.locals.cspNonce = randomBytes(16).toString("base64");
     next();
   });
-  for (const mw of opts.before ?? []) app.use(mw);
+  for (const mw of opts.headers ?? []) app.use(mw);
   app.use(compression());
   app.use(listenerGate(opts.listener));
+  for (const mw of opts.before ?? []) app.use(mw);
   const publicDir = opts.publicDir ?? path.resolve("public");
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(publicDir, { maxAge: "1h", index: false }));
@@ -71,5 +76,6 @@ export function createHttpApp(opts: HttpOptions): Express {
         }) as never,
     }),
   );
+  for (const h of opts.after ?? []) app.use(h);
   return app;
 }

@@ -9,6 +9,16 @@ import { seedReference } from "../db/seed/reference.ts";
 import { createHttpApp } from "./http.ts";
 import type { AppServices } from "./services.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { seedDemoData } from "../db/seed/demo.ts";
+import { openWarehouse } from "../../warehouse/service.ts";
+import { createScheduler } from "../../etl/scheduler.ts";
+import { startEtlServices } from "../../etl/platform.ts";
+import { registerSafetyJobs } from "../ops/schedule.server.ts";
+import { registerExportJobs } from "../api/export-jobs.server.ts";
+import { securityHeaders } from "../security/headers.server.ts";
+import { bodyLimit } from "../security/body-limit.server.ts";
+import { apiRateLimit, signInRateLimit } from "../security/rate-limit.server.ts";
+import { safeErrorHandler } from "../security/error-handler.server.ts";
 
 /**
  * The platform process: owns Postgres (embedded or DATABASE_URL), the
@@ -68,15 +78,34 @@ export async function startPlatform(opts: StartOptions = {}): Promise<Platform> 
       log.info(`Reference data seeded: ${seeded.unitsInserted} units, ${seeded.usersInserted} accounts, ${seeded.ethnicitiesInserted} ethnic groups, ${seeded.indicatorsInserted} indicators, ${seeded.formsInserted} forms`);
       for (const c of seeded.usernameChanges) log.info(`  username normalised: "${c.issued}" → "${c.normalised}"`);
     }
-    const services: AppServices = { config, db, startedAt: new Date() };
+    if (config.SEED_DEMO_DATA) {
+      const demo = await seedDemoData(db);
+      if (!demo.skipped) log.info(`Demo data seeded (labelled "Dữ liệu mẫu"): ${demo.periods} periods, ${demo.submissions} submissions, ${demo.values} values`);
+    }
+
+    // The warehouse: one DuckDB instance for this process (docs/decisions/002-custom-server.md).
+    const warehouse = await openWarehouse({ path: config.warehousePath });
+    stops.push(() => warehouse.close());
+    const scheduler = createScheduler({ log: (m) => log.debug(m) });
+    stops.unshift(() => scheduler.stop());
+    const etl = await startEtlServices({ db, dbUrl: postgres.url, warehouse, config, scheduler, log });
+    stops.unshift(() => etl.stop());
+    const services: AppServices = { config, db, startedAt: new Date(), warehouse, etl, scheduler };
+    registerSafetyJobs(scheduler, services, log);
+    registerExportJobs(scheduler, services);
+    if (config.SCHEDULER) scheduler.start();
 
     const servers: http.Server[] = [];
-    const publicServer = http.createServer(createHttpApp({ build, services, listener: "public" }));
-    const adminServer = http.createServer(createHttpApp({ build, services, listener: "admin" }));
+    // Hardening (app/security): headers on every answer; body limits and rate limits behind the listener gate.
+    const after = [safeErrorHandler(log)];
+    const headers = [securityHeaders()];
+    const publicServer = http.createServer(createHttpApp({ build, services, listener: "public", headers, before: [bodyLimit(), signInRateLimit(), apiRateLimit()], after }));
+    const adminServer = http.createServer(createHttpApp({ build, services, listener: "admin", headers, before: [etl.controlHandler, bodyLimit(), signInRateLimit()], after }));
     const publicPort = await listen(publicServer, config.PORT, config.HOST);
     servers.push(publicServer);
     const adminPort = await listen(adminServer, config.ADMIN_PORT, config.ADMIN_HOST);
     servers.push(adminServer);
+    etl.publishControl(`http://${config.ADMIN_HOST}:${adminPort}`);
     stops.unshift(async () => {
       await Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
     });

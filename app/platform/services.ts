@@ -1,5 +1,8 @@
 import type { AppConfig } from "./config.server.ts";
 import type { Db } from "../db/knex.server.ts";
+import type { WarehouseService } from "../../warehouse/service.ts";
+import type { EtlServices } from "../../etl/platform.ts";
+import type { Scheduler } from "../../etl/scheduler.ts";
 
 /**
  * What the platform process owns and hands to every loader and action through
@@ -14,9 +17,12 @@ export interface AppServices {
   db: Db;
   /** Which listener served the request: the public one or the separated admin one. */
   startedAt: Date;
-  /** Extension slots, filled by the platform at start-up. */
-  warehouse?: unknown;
-  etl?: unknown;
+  /** The DuckDB warehouse (one instance per process); absent only in tests that build services by hand. */
+  warehouse?: WarehouseService;
+  /** The ETL inside the server: its runner (incremental / full, serialised by a Postgres advisory lock) and control route. */
+  etl?: EtlServices;
+  /** Scheduled jobs: etl, backup, restore-test, exports. */
+  scheduler?: Scheduler;
 }
 
 export type Listener = "public" | "admin";

@@ -3,9 +3,7 @@ import { json } from "@remix-run/node";
 import { servicesOf } from "../auth/guards.server.ts";
 import { schemaVersion } from "../db/knex.server.ts";
 
-interface WarehouseHealth {
-  health(): Promise<Record<string, unknown>>;
-}
+import { queryFreshness } from "../../warehouse/query/index.ts";
 
 /** Liveness for operators and monitors: database and warehouse state, no secrets. */
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -19,10 +17,10 @@ export async function loader({ context }: LoaderFunctionArgs) {
     database = { ok: false, error: "unreachable" };
   }
   let warehouse: Record<string, unknown>;
-  const wh = services.warehouse as Partial<WarehouseHealth> | undefined;
-  if (wh && typeof wh.health === "function") {
+  if (services.warehouse) {
     try {
-      warehouse = await wh.health();
+      const f = await queryFreshness(services.warehouse);
+      warehouse = { ok: f.loadedAt !== null, data_as_of: f.loadedAt, facts: f.facts, last_mode: f.mode };
     } catch {
       warehouse = { ok: false, error: "unavailable" };
     }

@@ -66,7 +66,7 @@ describe("scope matrix: which units each tier can see", () => {
     expect(canReadUnit(labour, communePath)).toBe(false);
     // the SQL filter agrees: poverty indicators of every commune, no population indicators
     const rows = await whereDataVisible(
-      t.db("units as x").crossJoin("indicators as i").whereIn("i.code", ["HH_POOR", "POP"]).where("x.tier", "commune").select("x.id", "i.code", "i.domain"),
+      t.db("units as x").crossJoin(t.db.raw("indicators as i")).whereIn("i.code", ["HH_POOR", "POP"]).where("x.tier", "commune").select("x.id", "i.code", "i.domain"),
       labour, "x.id", "i.domain",
     );
     expect(new Set(rows.map((r) => r.code))).toEqual(new Set(["HH_POOR"]));
