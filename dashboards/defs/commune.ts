@@ -1,5 +1,5 @@
 import { defineDashboard } from "../definition.ts";
-import { asRows, baseFilters, groupsOnly } from "./helpers.ts";
+import { asRows, baseFilters, groupsOnly, inIndicatorOrder } from "./helpers.ts";
 
 const PROFILE = [
   "POP", "HH", "AVG_HH_SIZE", "HH_POOR", "POVERTY_RATE", "HH_NEAR_POOR", "NEAR_POVERTY_RATE", "VILLAGES", "GRID_RATE", "PAVED_ROAD_RATE",
@@ -21,7 +21,7 @@ export const communeProfile = defineDashboard({
       title: "Các chỉ tiêu chính",
       height: 480,
       query: (ctx) => ({ source: "indicators", query: { indicators: PROFILE, filters: baseFilters(ctx) } }),
-      rows: asRows,
+      rows: inIndicatorOrder(PROFILE),
       chart: {
         kind: "table",
         columns: [
