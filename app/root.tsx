@@ -64,6 +64,12 @@ export function Layout({ children }: { children: React.ReactNode }) {
                 <span className="who">
                   {user.unitName} · <code>{user.username}</code>
                 </span>
+                {!user.mustChangePassword ? (
+                  <>
+                    <Link to="/account/password">{t("nav.password")}</Link>
+                    <Link to="/account/mfa">{t("nav.mfa")}</Link>
+                  </>
+                ) : null}
                 <Form method="post" action="/logout">
                   <input type="hidden" name="_csrf" value={data?.csrf ?? ""} />
                   <button type="submit" className="link-button">{t("nav.logout")}</button>

@@ -1,8 +1,7 @@
-import { randomInt } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db/knex.server.ts";
 import type { AppConfig } from "../platform/config.server.ts";
-import { hashPassword } from "../auth/password.server.ts";
+import { issueInitialPassword, unusablePasswordHash } from "../security/initial-password.server.ts";
 import { invalidateUserSessions } from "../auth/session.server.ts";
 import { writeAudit } from "../audit/audit.server.ts";
 import { ROLES, type Role } from "../auth/roles.ts";
@@ -56,39 +55,24 @@ export async function producedDataCount(db: Db, userId: number): Promise<number>
   return Number(a[0].n) + Number(b[0].n) + Number(c[0].n);
 }
 
-/**
- * A new or reset account's first password. Development/demo: the regulation's
- * shared default. Production: a random one-time password, valid 7 days, shown
- * once to the administrator (ASVS 2.3.1).
- */
-export function initialPassword(config: Pick<AppConfig, "isProduction" | "DEFAULT_PASSWORD">, now = new Date()) {
-  if (!config.isProduction) return { password: config.DEFAULT_PASSWORD, oneTime: false, expiresAt: null as Date | null };
-  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
-  const specials = "@#$%&*!?";
-  let p = "";
-  for (let i = 0; i < 12; i++) p += alphabet[randomInt(alphabet.length)];
-  p += specials[randomInt(specials.length)] + String(randomInt(10)) + "Aa".charAt(randomInt(2)) + "bz".charAt(randomInt(2));
-  return { password: p, oneTime: true, expiresAt: new Date(now.getTime() + 7 * 86_400_000) };
-}
-
 export async function createAccount(
   db: Db,
   config: AppConfig,
   actor: Actor,
   input: { username: string; unitId: number; roles: string[] },
-): Promise<{ userId: number; shownPassword: string | null }> {
+): Promise<{ userId: number; shownPassword: string | null; expiresAt: Date | null }> {
   const username = usernameSchema.parse(input.username);
   const roles = rolesSchema.parse(input.roles);
   const unit = await db("units").where({ id: input.unitId }).first("id", "tier");
   if (!unit) throw new AccountError("admin.unitRequired");
   if (roles.includes("admin") && unit.tier !== "province") throw new AccountError("admin.rolesRequired");
   if (await db("users").where({ username }).first("id")) throw new AccountError("admin.usernameTaken");
-  const init = initialPassword(config);
   const [row] = await db("users")
-    .insert({ username, username_as_issued: username, unit_id: unit.id, roles, password_hash: await hashPassword(init.password), must_change_password: true, initial_password_expires_at: init.expiresAt })
+    .insert({ username, username_as_issued: username, unit_id: unit.id, roles, password_hash: unusablePasswordHash(), must_change_password: true })
     .returning("id");
   await writeAudit(db, { action: "account.create", actorUserId: actor.userId, actorUsername: actor.username, unitId: unit.id, targetType: "user", targetId: row.id, ip: actor.ip, details: { username, roles } });
-  return { userId: row.id, shownPassword: init.oneTime ? init.password : null };
+  const init = await issueInitialPassword(db, row.id, config, { actor });
+  return { userId: row.id, shownPassword: init.mode === "random" ? init.password : null, expiresAt: init.expiresAt };
 }
 
 export async function updateRoles(db: Db, actor: Actor, userId: number, roles: string[]): Promise<void> {
@@ -116,15 +100,11 @@ export async function reopenAccount(db: Db, actor: Actor, userId: number, reason
   await writeAudit(db, { action: "account.reopen", actorUserId: actor.userId, actorUsername: actor.username, targetType: "user", targetId: userId, ip: actor.ip, details: { reason } });
 }
 
-export async function resetPassword(db: Db, config: AppConfig, actor: Actor, userId: number): Promise<{ shownPassword: string | null }> {
-  const init = initialPassword(config);
-  await db("users").where({ id: userId }).update({
-    password_hash: await hashPassword(init.password), must_change_password: true, initial_password_expires_at: init.expiresAt,
-    failed_attempts: 0, locked_until: null, updated_at: db.fn.now(),
-  });
-  await invalidateUserSessions(db, userId);
-  await writeAudit(db, { action: "account.reset_password", actorUserId: actor.userId, actorUsername: actor.username, targetType: "user", targetId: userId, ip: actor.ip, details: { oneTime: init.oneTime } });
-  return { shownPassword: init.oneTime ? init.password : null };
+/** Reset: a new initial password (shared default outside production, random one-time in production); sessions end. */
+export async function resetPassword(db: Db, config: AppConfig, actor: Actor, userId: number): Promise<{ shownPassword: string | null; expiresAt: Date | null }> {
+  const init = await issueInitialPassword(db, userId, config, { actor });
+  await writeAudit(db, { action: "account.reset_password", actorUserId: actor.userId, actorUsername: actor.username, targetType: "user", targetId: userId, ip: actor.ip, details: { mode: init.mode } });
+  return { shownPassword: init.mode === "random" ? init.password : null, expiresAt: init.expiresAt };
 }
 
 /** Deletion is for mistakes only: refused once the account has produced any data. */

@@ -13,6 +13,8 @@ export const en: Partial<Record<MessageKey, string>> = {
   "nav.analysis": "Analysis",
   "nav.admin": "Administration",
   "nav.account": "Account",
+  "nav.password": "Password",
+  "nav.mfa": "Two-factor",
   "nav.logout": "Sign out",
   "nav.language": "Tiếng Việt",
   "login.title": "Sign in",

@@ -11,6 +11,8 @@ export const vi = {
   "nav.analysis": "Phân tích",
   "nav.admin": "Quản trị",
   "nav.account": "Tài khoản",
+  "nav.password": "Đổi mật khẩu",
+  "nav.mfa": "Xác thực hai lớp",
   "nav.logout": "Đăng xuất",
   "nav.language": "English",
   "login.title": "Đăng nhập",

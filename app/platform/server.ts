@@ -73,7 +73,7 @@ export async function startPlatform(opts: StartOptions = {}): Promise<Platform> 
     stops.unshift(() => db.destroy());
     const applied = await migrate(db);
     if (applied.length) log.info(`Migrations applied: ${applied.join(", ")}`);
-    const seeded = await seedReference(db, { defaultPassword: config.DEFAULT_PASSWORD });
+    const seeded = await seedReference(db, { defaultPassword: config.DEFAULT_PASSWORD, production: config.isProduction });
     if (seeded.unitsInserted || seeded.usersInserted) {
       log.info(`Reference data seeded: ${seeded.unitsInserted} units, ${seeded.usersInserted} accounts, ${seeded.ethnicitiesInserted} ethnic groups, ${seeded.indicatorsInserted} indicators, ${seeded.formsInserted} forms`);
       for (const c of seeded.usernameChanges) log.info(`  username normalised: "${c.issued}" → "${c.normalised}"`);

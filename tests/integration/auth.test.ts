@@ -163,3 +163,35 @@ describe("closing and deleting accounts", () => {
     expect(await t.db("users").where({ id: clean }).first()).toBeUndefined();
   });
 });
+
+describe("production mode: no shared default password", () => {
+  const prod = loadConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://x@127.0.0.1/x", APP_SECRET: "x".repeat(40) });
+
+  it("refuses to start without its secrets, or with DEFAULT_PASSWORD set", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/DATABASE_URL[\s\S]*APP_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://x@h/x", APP_SECRET: "x".repeat(40), DEFAULT_PASSWORD: "@Bcd1234" })).toThrow(/DEFAULT_PASSWORD/);
+  });
+
+  it("seeds accounts nobody can sign in to until the admin issues a one-time password", async () => {
+    const p = await createTestDb();
+    try {
+      const { seedReference } = await import("../../app/db/seed/reference.ts");
+      await p.db("users").where({ username: "huyenhalang" }).delete();
+      await seedReference(p.db, { defaultPassword: prod.DEFAULT_PASSWORD, production: true });
+      expect(await signIn(p.db, prod, { username: "huyenhalang", password: TEST_DEFAULT_PASSWORD })).toEqual({ ok: false, reason: "invalid" });
+      const id = (await p.db("users").where({ username: "huyenhalang" }).first("id")).id;
+      const admin = (await p.db("users").where({ username: "bandantoctinh" }).first("id")).id;
+      const r = await resetPassword(p.db, prod, { userId: admin, username: "bandantoctinh", unitId: 1 }, id);
+      expect(r.shownPassword).toMatch(/^.{16}$/);
+      expect(r.shownPassword).not.toBe(TEST_DEFAULT_PASSWORD);
+      expect(r.expiresAt!.getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+      const ok = await signIn(p.db, prod, { username: "huyenhalang", password: r.shownPassword! });
+      expect(ok.ok && ok.mustChangePassword).toBe(true);
+      // after 7 days the one-time password no longer works
+      const late = await signIn(p.db, prod, { username: "huyenhalang", password: r.shownPassword! }, new Date(Date.now() + 8 * 86_400_000));
+      expect(late.ok).toBe(false);
+    } finally {
+      await p.drop();
+    }
+  });
+});

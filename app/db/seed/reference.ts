@@ -7,6 +7,7 @@ import { indicatorSeeds, departmentSectors } from "../reference/indicators.ts";
 import { formSeeds } from "../reference/forms.ts";
 import { validateTemplate, type CatalogueIndicator } from "../../forms/template.ts";
 import { hashPassword } from "../../auth/password.server.ts";
+import { unusablePasswordHash } from "../../security/initial-password.server.ts";
 import { rolesForTier, type Tier } from "../../auth/roles.ts";
 
 const refDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "reference");
@@ -34,7 +35,7 @@ const VALID_FROM = "2020-01-01"; // the 2020 commune mergers in Cao Bằng are t
  * natural keys (unit code, username, ethnicity code, indicator code, form
  * code + version) and never overwritten, so a second run changes nothing.
  */
-export async function seedReference(db: Db, opts: { defaultPassword: string }): Promise<SeedReport> {
+export async function seedReference(db: Db, opts: { defaultPassword: string; production?: boolean }): Promise<SeedReport> {
   const report: SeedReport = { unitsInserted: 0, usersInserted: 0, ethnicitiesInserted: 0, indicatorsInserted: 0, formsInserted: 0, usernameChanges: [] };
   const accounts = await readCsv("cao_bang_accounts_2022.csv");
   const gso = new Map((await readCsv("cao_bang_units_2024.csv")).map((u) => [u.code, u]));
@@ -99,9 +100,10 @@ export async function seedReference(db: Db, opts: { defaultPassword: string }): 
     // --- accounts (one per unit) ------------------------------------------
     const existingUsers = new Set((await trx("users").select("username")).map((r) => r.username as string));
     const toCreate = accounts.filter((a) => !existingUsers.has(normaliseUsername(a.username_as_issued)));
-    // One argon2id hash of the shared default password serves every new account:
-    // the password is public by regulation and must be changed at first sign-in.
-    const defaultHash = toCreate.length ? await hashPassword(opts.defaultPassword) : "";
+    // Outside production, one argon2id hash of the regulation's shared default password
+    // serves every new account (public by regulation, changed at first sign-in). In
+    // production no password works until the admin issues a one-time initial password.
+    const defaultHash = !toCreate.length ? "" : opts.production ? unusablePasswordHash() : await hashPassword(opts.defaultPassword);
     for (const a of accounts) {
       const username = normaliseUsername(a.username_as_issued);
       if (username !== a.username_as_issued) report.usernameChanges.push({ issued: a.username_as_issued, normalised: username });
