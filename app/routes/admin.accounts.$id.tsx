@@ -160,7 +160,7 @@ export default function AccountDetail() {
             <tbody>
               {officials.map((o, i) => (
                 <tr key={o.id} className={i === 0 ? undefined : "muted"}>
-                  <td>{o.full_name}{i === 0 ? " (hiện tại)" : ""}</td><td>{o.title}</td><td>{o.department}</td><td>{o.phone}</td><td>{o.email}</td><td>{formatDate(o.handover_date, lang)}</td><td>{formatDateTime(o.recorded_at, lang)} · {o.recorded_by}</td>
+                  <td>{i === 0 ? `${o.full_name} (hiện tại)` : o.full_name}</td><td>{o.title}</td><td>{o.department}</td><td>{o.phone}</td><td>{o.email}</td><td>{formatDate(o.handover_date, lang)}</td><td>{formatDateTime(o.recorded_at, lang)} · {o.recorded_by}</td>
                 </tr>
               ))}
             </tbody>

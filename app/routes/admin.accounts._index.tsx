@@ -74,7 +74,7 @@ export default function Accounts() {
           <Link className="button secondary" to="/admin/accounts/new">{t("admin.create")}</Link>
         </div>
       </Form>
-      <p className="muted">{d.total} tài khoản</p>
+      <p className="muted">{`${d.total} tài khoản`}</p>
       <table>
         <thead>
           <tr>
