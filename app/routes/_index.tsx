@@ -59,7 +59,7 @@ export default function Home() {
           <strong>{t("home.roles")}:</strong> {d.roles.map((r) => t(`role.${r}`)).join(", ")} · {t(`tier.${d.tier}`)}
         </p>
         <p>
-          <strong>{t("home.scope")}:</strong> {t("scope.subtree", { unit: d.unitName })}
+          <strong>{t("home.scope")}:</strong> {d.tier === "commune" || d.tier === "department" ? d.unitName : t("scope.subtree", { unit: d.unitName })}
           {d.sectorDomains.length ? `; ${t("scope.sector", { domains: d.sectorDomains.map((x) => t(`domain.${x}`)).join(", ") })}` : ""}
         </p>
       </div>

@@ -64,10 +64,10 @@ export default function Login() {
           {data.error}
         </p>
       ) : null}
-      <Form method="post" autoComplete="off">
+      <Form method="post">
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <label htmlFor="username">{t("login.username")}</label>
-        <input id="username" name="username" type="text" required autoFocus autoCapitalize="none" spellCheck={false} defaultValue={data?.username ?? ""} />
+        <input id="username" name="username" type="text" required autoFocus autoComplete="username" autoCapitalize="none" spellCheck={false} defaultValue={data?.username ?? ""} />
         <label htmlFor="password">{t("login.password")}</label>
         <input id="password" name="password" type="password" required autoComplete="current-password" />
         <div className="actions">
