@@ -6,6 +6,7 @@ import { tableToArrowIpc } from "../../dashboards/export/arrow.ts";
 import { contentDisposition, EXPORT_FORMATS, type ExportFormat } from "../../dashboards/export/formats.ts";
 import type { PeriodReport } from "../../dashboards/report.server.ts";
 import { reportToPdf } from "../../dashboards/export/pdf.server.ts";
+import { reportToXlsx } from "../../dashboards/export/xlsx-report.server.ts";
 
 /** Turning tables and reports into download responses (dashboards, analysis, API). */
 export class ExportRequestError extends Error {
@@ -48,7 +49,7 @@ export async function renderTableExport(table: DataTable, format: ExportFormat, 
 }
 
 export async function reportBytes(report: PeriodReport, format: ExportFormat): Promise<Buffer> {
-  if (format === "xlsx") return tablesToXlsx(report.sections.map((s) => s.table), report.meta);
+  if (format === "xlsx") return reportToXlsx(report); // tables + chart images
   if (format === "pdf") return reportToPdf(report);
   throw new ExportRequestError("Báo cáo cả kỳ có dạng xlsx hoặc pdf; chọn một ô để tải csv, parquet, arrow");
 }
