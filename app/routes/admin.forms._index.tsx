@@ -96,6 +96,7 @@ export default function AdminForms() {
       <div className="panel">
         <h2>{t("forms.newFormOrVersion")}</h2>
         <p className="muted">{t("forms.uploadAJsonOrYamlTemplate")}</p>
+        <p><Link to="/admin/indicators">{t("ind.toIndicators")}</Link></p>
         <Form method="post" encType="multipart/form-data" onSubmit={() => setTyping(false)}>
           <CsrfField />
           <label htmlFor="file">{t("forms.fileJsonYaml")}</label>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "../auth/guards.server.ts";
+import { assertAdminMfa } from "../security/mfa-guard.server.ts";
 import { submissionView } from "../workflow/submission-view.server.ts";
 import { transition } from "../workflow/submissions.server.ts";
 import { idParam, toResponse } from "../workflow/http.server.ts";
@@ -33,6 +34,8 @@ export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent !== "approve" && intent !== "return" && intent !== "reopen") throw new Response("Bad Request", { status: 400 });
+  // reopening is an admin action: the admin's enrolled, verified second factor (others are refused by the state machine)
+  if (intent === "reopen" && auth.user.roles.includes("admin")) assertAdminMfa(auth, args.request);
   const reason = String(form.get("reason") ?? "").slice(0, 2000);
   const actor = { scope: auth.scope, user: auth.user, ip: (args.context as unknown as AppLoadContext).clientIp };
   const r = await transition(auth.services.db, actor, id, intent, reason).catch(toResponse);
