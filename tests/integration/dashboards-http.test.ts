@@ -4,6 +4,7 @@ import { TestClient } from "../setup/http.ts";
 import { STRONG_PASSWORD, TEST_DEFAULT_PASSWORD } from "../setup/constants.ts";
 import { seedDashboardData, loadWarehouse, type DashFixture } from "./dashboards-fixture.ts";
 import type { WarehouseService } from "../../warehouse/service.ts";
+import ExcelJS from "exceljs";
 
 /** Dashboards and analysis over HTTP, per role: scope from the session, never from the URL. */
 let s: TestServer;
@@ -72,6 +73,14 @@ describe("dashboards by role", () => {
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
     expect((await c.get("/dashboards/province/export?format=exe")).status).toBe(400);
+    // the XLSX period report: tables plus each chart as a PNG image on its panel's sheet
+    const xr = await c.get("/dashboards/province/export?period=2024&format=xlsx");
+    expect(xr.headers.get("content-type")).toContain("spreadsheetml");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xr.arrayBuffer()) as never);
+    const images = wb.worksheets.flatMap((ws) => ws.getImages());
+    expect(images.length).toBeGreaterThanOrEqual(3);
+    for (const im of images) expect([...Buffer.from(wb.getImage(Number(im.imageId)).buffer as unknown as Uint8Array).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     const pq = await c.get("/dashboards/province/export?period=2024&format=parquet&panel=poverty-by-district");
     expect(Buffer.from(await pq.arrayBuffer()).subarray(0, 4).toString()).toBe("PAR1");
     const arrow = await c.get("/dashboards/province/export?period=2024&format=arrow&panel=poverty-by-district");
