@@ -8,8 +8,9 @@ import { DEMO_LABEL, type ReportMeta } from "./export/report-meta.ts";
 
 /**
  * A period report: every panel of a dashboard for one unit and period, as
- * tables (XLSX sheets / PDF tables) and charts (SVG for the PDF), with the
- * official header (unit, period, reference date, generated at, data as-of).
+ * tables (XLSX sheets / PDF tables) and charts (SVG: vectors in the PDF, PNG
+ * pictures in the XLSX), with the official header (unit, period, reference
+ * date, generated at, data as-of).
  */
 export interface PeriodReport {
   meta: ReportMeta;
