@@ -8,6 +8,7 @@ const PHASES: Record<EtlProgress["phase"], string> = {
   facts: "đọc số liệu / facts",
   derive: "tính T = M + F / derive",
   submissions: "tiến độ nộp / completeness",
+  marts: "bảng tổng hợp / marts",
   checks: "kiểm tra / checks",
   commit: "ghi / commit",
   done: "xong / done",

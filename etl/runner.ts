@@ -8,12 +8,13 @@ import { SELECT_CANDIDATES } from "./extract-sql.ts";
 import { loadDims } from "./load-dims.ts";
 import { copyAllFacts, createStage, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
 import { loadSubmissionFacts } from "./load-submissions.ts";
+import { buildMartsFull, MARTS_VERSION, refreshMarts } from "./load-marts.ts";
 import { acquireEtlLock } from "./lock.ts";
 import { pgQuery } from "./pg-query.ts";
 import { finishRun, startRun, type EtlCounts, type EtlMode, type EtlTrigger } from "./runs.ts";
 import { ChunkWriter } from "./table-appender.ts";
 
-export type EtlPhase = "lock" | "dims" | "changes" | "facts" | "derive" | "submissions" | "checks" | "commit" | "done";
+export type EtlPhase = "lock" | "dims" | "changes" | "facts" | "derive" | "submissions" | "marts" | "checks" | "commit" | "done";
 
 export interface EtlProgress {
   phase: EtlPhase;
@@ -122,6 +123,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         "select current_database() || ':' || (select oid from pg_database where datname = current_database())::text as source",
       );
       if (mode === "incremental" && (!wm || state.get("source") !== source)) mode = "full"; // empty or foreign warehouse: build it
+      if (mode === "incremental" && state.get("marts") !== MARTS_VERSION) mode = "full"; // marts missing or of an older definition
       watermarkFrom = wm && mode === "incremental" ? new Date(wm) : null;
       // The new watermark is read before any data: everything committed after it is seen next time.
       const [{ now }] = await pgQuery<{ now: Date }>(db, "select now() as now");
@@ -159,6 +161,8 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         await loadSubmissionFacts(db, conn, null);
         const sc = await conn.runAndReadAll("select count(*)::integer as n from fact_submission where submission_id is not null");
         counts.submissionsChanged = Number(sc.getRowObjects()[0]?.n ?? 0);
+        progress("marts", counts.rowsRead, estimate);
+        await buildMartsFull(conn);
         progress("checks", counts.rowsRead, estimate);
         checks = await runChecks(conn, { all: true });
       } else {
@@ -201,6 +205,12 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         const periodIds = [...new Set([...batch.map((b) => Number(b.period_id)), ...open.map((p) => p.id)])];
         progress("submissions", counts.rowsRead);
         await loadSubmissionFacts(db, conn, periodIds);
+        if (ids.length > 0) {
+          progress("marts", counts.rowsRead);
+          await conn.run(`create or replace temp table etl_changed_cells as
+            select distinct fs.period_id, fs.unit_id from fact_submission fs semi join etl_batch b using (submission_id)`);
+          await refreshMarts(conn, "etl_changed_cells");
+        }
         progress("checks", counts.rowsRead);
         checks = await runChecks(conn, { batchTable: "etl_batch" });
       }
@@ -214,6 +224,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         last_run_id: String(runId),
         last_mode: mode,
         source,
+        marts: MARTS_VERSION,
       });
       progress("commit", counts.rowsRead);
       await conn.run("commit");

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 /** The warehouse DDL, in dependency order, read from warehouse/*.sql. */
 export const WAREHOUSE_DIR = path.dirname(fileURLToPath(import.meta.url));
 
-export const TABLES = ["dim_unit", "dim_ethnicity", "dim_period", "dim_indicator", "fact_indicator_value", "fact_submission", "etl_state"] as const;
+export const TABLES = ["dim_unit", "dim_ethnicity", "dim_period", "dim_indicator", "fact_indicator_value", "fact_submission", "etl_state", "mart_indicator_node"] as const;
 export type WarehouseTable = (typeof TABLES)[number];
 
 export function tableDdl(table: WarehouseTable): string {
@@ -21,6 +21,14 @@ export function tableDdlAs(table: WarehouseTable, name: string): string {
 export interface CheckSql {
   name: string;
   sql: string;
+}
+
+/** Version of the marts' definition, written to etl_state.marts by the ETL that built them. */
+export const MARTS_VERSION = "1";
+
+/** Build SQL of a mart: warehouse/marts/<name>.sql (a select; see the file for the temp tables it reads). */
+export function martSql(name: "mart_indicator_node"): string {
+  return readFileSync(path.join(WAREHOUSE_DIR, "marts", `${name}.sql`), "utf8");
 }
 
 /** Data-quality checks: warehouse/checks/*.sql, each returns the failing rows. */

@@ -1,3 +1,4 @@
+-- partition: indicator
 -- Where a cell is broken down by ethnicity, the groups add up to the '00' total
 -- (within half a unit, for decimals). Cells with groups but no total fail too.
 with by_ethnicity as (

@@ -1,3 +1,4 @@
+-- partition: indicator
 -- Two facts for the same cell (indicator × period × unit × ethnicity × sex),
 -- e.g. one indicator approved on two forms for the same unit and period.
 -- `grain_facts` = every fact sharing an (indicator, period, unit) with this run's

@@ -1,3 +1,4 @@
+-- partition: indicator
 -- Where a cell is split by sex, both sexes ('T') equal M + F.
 with by_sex as (
   select indicator_id from dim_indicator where disaggregation = 'ethnicity_sex'

@@ -1,6 +1,8 @@
 import type { Scope } from "../../app/scope/scope.ts";
 import { marks, scopePredicate } from "./scope-sql.ts";
 import { levelColumns } from "./unit-level.ts";
+import { martLevelFor, type MartLevel } from "./mart-route.ts";
+import { MARTS_VERSION } from "../schema.ts";
 import {
   QueryError,
   type Dimension,
@@ -64,31 +66,54 @@ export async function queryIndicators(wh: WarehouseReader, scope: Scope, q: Indi
   const emptyFilter = [f.periods, f.years, f.unitIds, f.ethnicities, f.sex, f.domains].some((l) => l !== undefined && l.length === 0);
 
   const codes = [...new Set(q.indicators)];
-  const meta = (await wh.all(
-    `select indicator_id, code, name_vi, unit_vi, domain, aggregation, numerator_id, denominator_id, ratio_scale
-       from dim_indicator where code in (${marks(codes.length)})`,
-    codes,
-  )) as unknown as IndicatorMeta[];
+  const [metaRows0, martLevel] = await Promise.all([
+    wh.all(
+      `select indicator_id, code, name_vi, unit_vi, domain, aggregation, numerator_id, denominator_id, ratio_scale,
+              (select value from etl_state where key = 'marts') as marts
+         from dim_indicator where code in (${marks(codes.length)})`,
+      codes,
+    ),
+    emptyFilter ? Promise.resolve(null) : martLevelFor(wh, scope, group, level, f),
+  ]);
+  const meta = metaRows0 as unknown as (IndicatorMeta & { marts: string | null })[];
+  // The marts are used only once an ETL run has built them (etl_state.marts).
+  const mart: MartLevel | null = martLevel !== null && meta.length > 0 && meta[0]!.marts === MARTS_VERSION ? martLevel : null;
   const known = new Map(meta.map((m) => [m.code, m]));
   const unknownIndicators = codes.filter((c) => !known.has(c));
   if (emptyFilter || known.size === 0) return { rows: [], unknownIndicators, truncated: false };
 
-  // req: one row per (asked indicator, component fact indicator, role)
+  // req: one row per (asked indicator, component fact indicator, role).
+  // From the mart: one row per asked indicator (ratio rows are keyed by the ratio's own id).
   const reqRows: string[] = [];
   const params: P[] = [];
+  const factIds = new Set<number>();
   for (const m of known.values()) {
-    if (m.aggregation === "ratio") {
+    if (mart) {
+      if (m.aggregation === "ratio" && (m.numerator_id == null || m.denominator_id == null)) continue;
+      reqRows.push("(?, ?, ?::integer, 'm')");
+      params.push(m.code, m.domain, m.indicator_id);
+      factIds.add(m.indicator_id);
+    } else if (m.aggregation === "ratio") {
       if (m.numerator_id == null || m.denominator_id == null) continue;
       reqRows.push("(?, ?, ?::integer, 'n')", "(?, ?, ?::integer, 'd')");
       params.push(m.code, m.domain, m.numerator_id, m.code, m.domain, m.denominator_id);
+      factIds.add(m.numerator_id).add(m.denominator_id);
     } else {
       reqRows.push("(?, ?, ?::integer, 'v')");
       params.push(m.code, m.domain, m.indicator_id);
+      factIds.add(m.indicator_id);
     }
   }
   if (reqRows.length === 0) return { rows: [], unknownIndicators, truncated: false };
 
   const where: string[] = [];
+  // The indicator ids again as a constant list: zone maps skip the row groups of other indicators.
+  where.push(`f.indicator_id in (${marks(factIds.size)})`);
+  params.push(...factIds);
+  if (mart) {
+    where.push("f.level = ?");
+    params.push(mart);
+  }
   const scopeSql = scopePredicate(scope, "u.path", "r.req_domain");
   where.push(scopeSql.sql);
   params.push(...scopeSql.params);
@@ -132,7 +157,11 @@ export async function queryIndicators(wh: WarehouseReader, scope: Scope, q: Indi
   // Dimension expressions (inner query) and their output columns.
   const dimSel: string[] = [];
   const dimCols: string[] = [];
-  if (group.has("unit")) {
+  if (group.has("unit") && mart) {
+    // the node itself is the unit of the row (its own dim_unit row: same id, code and name)
+    dimSel.push("u.unit_id as unit_id", "u.code as unit_code", "u.name as unit_name", `'${mart}' as unit_tier`);
+    dimCols.push("unit_id", "unit_code", "unit_name", "unit_tier");
+  } else if (group.has("unit")) {
     const c = levelColumns(level);
     dimSel.push(`${c.id} as unit_id`, `${c.code} as unit_code`, `${c.name} as unit_name`, `${c.tier} as unit_tier`);
     dimCols.push("unit_id", "unit_code", "unit_name", "unit_tier");
@@ -172,7 +201,22 @@ export async function queryIndicators(wh: WarehouseReader, scope: Scope, q: Indi
         : dimOrder;
   const limit = q.limit ?? MAX_LIMIT;
 
-  const sql = `
+  const fromMart = `
+with req(req_code, req_domain, req_id, role) as (values ${reqRows.join(", ")}),
+grouped as (
+  select r.req_code as indicator, ${dimSel.map((d) => d + ", ").join("")}
+         sum(f.v) as v_sum, sum(f.n) as n_sum, sum(f.d) as d_sum, sum(f.facts) as facts
+    from mart_indicator_node f
+    join req r on r.req_id = f.indicator_id
+    join dim_unit u on u.unit_id = f.node_id
+    join dim_period p on p.period_id = f.period_id
+    left join dim_ethnicity e on e.ethnicity_code = f.ethnicity_code
+   where ${where.join("\n     and ")}
+   group by all
+),
+meta(code, agg, scale) as (values ${metaRows.join(", ")})`;
+
+  const fromFacts = `
 with req(req_code, req_domain, req_id, role) as (values ${reqRows.join(", ")}),
 cells as (
   select r.req_code as indicator, ${dimSel.map((d) => d + ", ").join("")}
@@ -198,7 +242,9 @@ grouped as (
          sum(c.c) as facts
     from cells c
    group by all
-)
+)`;
+
+  const sql = `${mart ? fromMart : fromFacts}
 select c.*, m.agg,
        case when m.agg = 'ratio' then c.n_sum / nullif(c.d_sum, 0) * m.scale else c.v_sum end as value
   from grouped c join meta m on m.code = c.indicator
@@ -208,7 +254,7 @@ select c.*, m.agg,
   const raw = await wh.all(sql, params);
   const truncated = raw.length > limit;
   const rows = raw.slice(0, limit).map((r) => toRow(r, known.get(String(r.indicator))!, group));
-  return { rows, unknownIndicators, truncated };
+  return { rows, unknownIndicators, truncated, source: mart ? "mart" : "facts" };
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -84,6 +84,12 @@ export interface IndicatorResult {
   unknownIndicators: string[];
   /** Rows were capped by `limit`. */
   truncated: boolean;
+  /**
+   * Where the numbers came from: the base facts, or mart_indicator_node (a
+   * pre-aggregated roll-up by province/district node, same numbers).
+   * Absent when nothing was read.
+   */
+  source?: "facts" | "mart";
 }
 
 /** Completeness over fact_submission (expected reports × status). */
