@@ -328,4 +328,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   "ind.noTemplates": "No form uses this indicator yet.",
   "ind.usedByRatios": "Ratio indicators computed from it",
   "ind.edit": "Edit indicator",
+  "ind.status.draft": "draft",
+  "ind.status.published": "published",
+  "ind.status.retired": "retired",
 };

@@ -383,5 +383,8 @@ export const vi = {
   "ind.noTemplates": "Chưa có biểu mẫu nào dùng chỉ tiêu này.",
   "ind.usedByRatios": "Các chỉ tiêu tỷ lệ tính từ chỉ tiêu này",
   "ind.edit": "Sửa chỉ tiêu",
+  "ind.status.draft": "bản nháp",
+  "ind.status.published": "đang dùng",
+  "ind.status.retired": "ngừng sử dụng",
 };
 export type MessageKey = keyof typeof vi;

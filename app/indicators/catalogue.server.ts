@@ -4,7 +4,7 @@ import { writeAudit } from "../audit/audit.server.ts";
 import { templateDefinitionSchema, templateRows } from "../forms/template.ts";
 import { formatViNumber } from "../forms/number.ts";
 import {
-  FIELDS, crossFieldErrors, disaggregationFits, fieldErrorsOf, indicatorSchema,
+  FIELDS, disaggregationFits, parseIndicator,
   type Field, type FieldErrors, type IndicatorInput, type IndicatorRaw,
 } from "./indicator-schema.ts";
 
@@ -164,30 +164,27 @@ export function toRaw(r: IndicatorRow): IndicatorRaw {
 export type SaveResult = { ok: true; code: string; changed: Field[] } | { ok: false; status: 400 | 404 | 409; errors: FieldErrors };
 
 async function parseAndCheck(db: Conn, raw: IndicatorRaw, selfCode: string | null): Promise<{ ok: true; v: IndicatorInput } | { ok: false; errors: FieldErrors }> {
-  const full: Record<string, string> = {};
-  for (const f of FIELDS) full[f] = raw[f] ?? "";
-  const p = indicatorSchema.safeParse(full);
-  // checks against the catalogue that need only the typed text run even when other fields are wrong, so every error shows at once
-  const known: FieldErrors = {};
+  const p = parseIndicator(raw);
+  const v: Partial<IndicatorInput> = p.ok ? p.value : p.partial;
+  // checks against the catalogue, over whatever parsed: every error shows at once (a field's own error wins)
+  const errors: FieldErrors = {};
   const domains = await listDomains(db);
-  if (full.domain.trim() && !domains.includes(full.domain.trim())) known.domain = `Lĩnh vực phải là một trong: ${domains.join(", ")}`;
-  if (selfCode === null && full.code.trim() && (await db("indicators").where({ code: full.code.trim() }).first("id"))) known.code = `Mã ${full.code.trim()} đã có trong danh mục`;
-  if (!p.success) return { ok: false, errors: { ...fieldErrorsOf(p.error), ...known } };
-  const v = p.data;
-  const errors = { ...crossFieldErrors(v), ...known };
+  if (v.domain && !domains.includes(v.domain)) errors.domain = `Lĩnh vực phải là một trong: ${domains.join(", ")}`;
+  if (selfCode === null && v.code && (await db("indicators").where({ code: v.code }).first("id"))) errors.code = `Mã ${v.code} đã có trong danh mục`;
   if (v.aggregation === "ratio") {
     for (const f of ["numerator_code", "denominator_code"] as const) {
       const code = v[f];
-      if (!code || errors[f]) continue;
+      if (!code) continue;
       const part = await db("indicators").where({ code }).first("code", "aggregation", "disaggregation");
       const label = f === "numerator_code" ? "Tử số" : "Mẫu số";
       if (!part) errors[f] = `${label}: không có chỉ tiêu ${code} trong danh mục`;
       else if (part.aggregation !== "sum") errors[f] = `${label}: ${code} là chỉ tiêu tỷ lệ; tử số và mẫu số phải là chỉ tiêu cộng dồn`;
-      else if (!disaggregationFits(v.disaggregation, part.disaggregation) && !errors.disaggregation)
-        errors.disaggregation = `Phân tổ của chỉ tiêu tỷ lệ không được chi tiết hơn ${label.toLowerCase()} ${code} (${part.disaggregation})`;
+      else if (v.disaggregation && !disaggregationFits(v.disaggregation, part.disaggregation))
+        errors.disaggregation ??= `Phân tổ của chỉ tiêu tỷ lệ không được chi tiết hơn ${label.toLowerCase()} ${code} (${part.disaggregation})`;
     }
   }
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, v };
+  const all = { ...errors, ...(p.ok ? {} : p.errors) };
+  return Object.keys(all).length || !p.ok ? { ok: false, errors: all } : { ok: true, v: p.value };
 }
 
 function record(v: IndicatorInput): Omit<IndicatorRow, "id"> {

@@ -62,8 +62,26 @@ export const indicatorSchema = z.object({
 });
 export type IndicatorInput = z.infer<typeof indicatorSchema>;
 
-/** Rules between fields, on a parsed input (no database). */
-export function crossFieldErrors(v: IndicatorInput): FieldErrors {
+/**
+ * Every field parsed on its own, then the rules between the fields that
+ * parsed: all errors show at once (a field's own error wins over a rule's).
+ */
+export function parseIndicator(raw: IndicatorRaw): { ok: true; value: IndicatorInput } | { ok: false; partial: Partial<IndicatorInput>; errors: FieldErrors } {
+  const partial: Record<string, unknown> = {};
+  const own: FieldErrors = {};
+  const shape = indicatorSchema.shape as unknown as Record<Field, z.ZodType>;
+  for (const f of FIELDS) {
+    const r = shape[f].safeParse(raw[f] ?? "");
+    if (r.success) partial[f] = r.data;
+    else own[f] = r.error.issues[0]?.message ?? "Giá trị không hợp lệ";
+  }
+  const errors = { ...crossFieldErrors(partial as Partial<IndicatorInput>), ...own };
+  if (Object.keys(errors).length) return { ok: false, partial: partial as Partial<IndicatorInput>, errors };
+  return { ok: true, value: partial as IndicatorInput };
+}
+
+/** Rules between fields, over the fields that parsed (no database). */
+export function crossFieldErrors(v: Partial<IndicatorInput>): FieldErrors {
   const e: FieldErrors = {};
   if (v.aggregation === "ratio") {
     if (!v.numerator_code) e.numerator_code = "Chỉ tiêu tỷ lệ cần mã chỉ tiêu tử số";
@@ -72,19 +90,20 @@ export function crossFieldErrors(v: IndicatorInput): FieldErrors {
     if (v.numerator_code === v.code) e.numerator_code = "Tử số không được là chính chỉ tiêu này";
     if (v.denominator_code === v.code) e.denominator_code = "Mẫu số không được là chính chỉ tiêu này";
     if (v.ratio_scale === null) e.ratio_scale = "Chỉ tiêu tỷ lệ cần hệ số (1; 100 cho %; 1.000 cho ‰)";
-    else if (v.ratio_scale <= 0) e.ratio_scale = "Hệ số tỷ lệ phải lớn hơn 0";
-    if (v.value_type !== "decimal") e.value_type = "Chỉ tiêu tỷ lệ là số thập phân (được tính từ tử số và mẫu số)";
-  } else {
+    else if (typeof v.ratio_scale === "number" && v.ratio_scale <= 0) e.ratio_scale = "Hệ số tỷ lệ phải lớn hơn 0";
+    if (v.value_type === "integer") e.value_type = "Chỉ tiêu tỷ lệ là số thập phân (được tính từ tử số và mẫu số)";
+  } else if (v.aggregation === "sum") {
     if (v.numerator_code) e.numerator_code = "Chỉ tiêu cộng dồn không có tử số (để trống)";
     if (v.denominator_code) e.denominator_code = "Chỉ tiêu cộng dồn không có mẫu số (để trống)";
-    if (v.ratio_scale !== null) e.ratio_scale = "Chỉ tiêu cộng dồn không có hệ số tỷ lệ (để trống)";
+    if (typeof v.ratio_scale === "number") e.ratio_scale = "Chỉ tiêu cộng dồn không có hệ số tỷ lệ (để trống)";
   }
-  if (v.min_value !== null && v.max_value !== null && v.min_value > v.max_value) e.max_value = "Giá trị lớn nhất phải ≥ giá trị nhỏ nhất";
-  if (v.plausible_min !== null && v.plausible_max !== null && v.plausible_min > v.plausible_max) e.plausible_max = "Ngưỡng hợp lý trên phải ≥ ngưỡng dưới";
+  const both = (a: number | null | undefined, b: number | null | undefined) => typeof a === "number" && typeof b === "number";
+  if (both(v.min_value, v.max_value) && v.min_value! > v.max_value!) e.max_value = "Giá trị lớn nhất phải ≥ giá trị nhỏ nhất";
+  if (both(v.plausible_min, v.plausible_max) && v.plausible_min! > v.plausible_max!) e.plausible_max = "Ngưỡng hợp lý trên phải ≥ ngưỡng dưới";
   if (v.value_type === "integer")
     for (const f of ["min_value", "max_value"] as const) {
       const n = v[f];
-      if (n !== null && !Number.isInteger(n)) e[f] = "Chỉ tiêu số nguyên cần giới hạn là số nguyên";
+      if (typeof n === "number" && !Number.isInteger(n)) e[f] = "Chỉ tiêu số nguyên cần giới hạn là số nguyên";
     }
   return e;
 }

@@ -70,7 +70,7 @@ export default function AdminIndicator() {
         {d.ind.aggregation === "ratio" ? <p>{t("ind.ratioOf", { num: d.ind.numerator_code ?? "", den: d.ind.denominator_code ?? "" })}</p> : null}
         {d.usage.templates.length ? (
           <ul data-testid="ind-templates">
-            {d.usage.templates.map((u) => <li key={u.id}><Link to={`/admin/forms/${u.id}`}>{`${u.code} v${u.version}`}</Link> ({u.status})</li>)}
+            {d.usage.templates.map((u) => <li key={u.id}><Link to={`/admin/forms/${u.id}`}>{`${u.code} v${u.version}`}</Link> ({t(`ind.status.${u.status}`)})</li>)}
           </ul>
         ) : <p className="muted">{t("ind.noTemplates")}</p>}
         {d.usage.ratios.length ? (

@@ -100,6 +100,10 @@ describe("indicator catalogue administration over HTTP", () => {
     expect(b1).toContain("Giá trị nhỏ nhất không phải là số hợp lệ");
     expect(b1).toContain('value="Số hộ có Internet"');
     expect(b1).toContain('value="hh internet"');
+    // a ratio with a missing field: the ratio's own rules show in the same answer
+    const partial = await admin.post("/admin/indicators", indicatorFields({ code: "NET_RATE", name_vi: "Tỷ lệ", name_en: "", aggregation: "ratio", denominator_code: "POVERTY_RATE", min_value: "" }));
+    const b0 = await partial.text();
+    for (const m of ["Chưa nhập tên tiếng Anh", "Chỉ tiêu tỷ lệ cần mã chỉ tiêu tử số", "Mẫu số: POVERTY_RATE là chỉ tiêu tỷ lệ", "Chỉ tiêu tỷ lệ cần hệ số", "Chỉ tiêu tỷ lệ là số thập phân"]) expect(b0).toContain(m);
 
     const sum = await admin.post("/admin/indicators", indicatorFields({ code: "HH_INTERNET", name_vi: "Số hộ có kết nối Internet", name_en: "Households with Internet", plausible_max: "15.000" }));
     expect(sum.status).toBe(302);

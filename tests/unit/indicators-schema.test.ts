@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crossFieldErrors, disaggregationFits, fieldErrorsOf, indicatorSchema, FIELDS } from "../../app/indicators/indicator-schema.ts";
+import { crossFieldErrors, disaggregationFits, fieldErrorsOf, indicatorSchema, parseIndicator, FIELDS } from "../../app/indicators/indicator-schema.ts";
 
 const base = Object.fromEntries(FIELDS.map((f) => [f, ""])) as Record<string, string>;
 const sum = { ...base, code: "HH_INTERNET", name_vi: "Số hộ có Internet", name_en: "Households with Internet", domain: "infrastructure", unit_vi: "Hộ", unit_en: "households", value_type: "integer", disaggregation: "ethnicity", aggregation: "sum", min_value: "0", plausible_max: "15.000", source: "Điều tra 53 DTTS" };
@@ -33,6 +33,14 @@ describe("indicator schema", () => {
     const ranges = indicatorSchema.parse({ ...sum, min_value: "10", max_value: "5", plausible_min: "9", plausible_max: "1", });
     expect(Object.keys(crossFieldErrors(ranges)).sort()).toEqual(["max_value", "plausible_max"]);
     expect(crossFieldErrors(indicatorSchema.parse({ ...sum, min_value: "0,5" }))).toEqual({ min_value: "Chỉ tiêu số nguyên cần giới hạn là số nguyên" });
+  });
+
+  it("shows every error at once: a field's own and the rules between the fields that parsed", () => {
+    const r = parseIndicator({ ...sum, name_en: "", aggregation: "ratio", value_type: "integer", numerator_code: "", ratio_scale: "", min_value: "" });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(Object.keys(r.errors).sort()).toEqual(["denominator_code", "name_en", "numerator_code", "ratio_scale", "value_type"]);
+    expect(parseIndicator(sum)).toMatchObject({ ok: true, value: { code: "HH_INTERNET" } });
   });
 
   it("a ratio is broken down no finer than its parts", () => {

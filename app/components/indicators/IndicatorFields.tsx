@@ -26,7 +26,7 @@ export function IndicatorFields({ values, errors, locked = {}, domains, sumIndic
         <label htmlFor={`ind-${name}`}>{label}</label>
         {input({ id: `ind-${name}`, name, disabled: !!lock, "aria-invalid": !!err, "aria-describedby": err ? `ind-${name}-err` : undefined })}
         {err ? <p className="field-error" id={`ind-${name}-err`} role="alert">{err}</p> : null}
-        {lock && !err ? <p className="muted small">🔒 {lock}</p> : null}
+        {lock && !err ? <p className="muted small">{lock}</p> : null}
       </div>
     );
   };
