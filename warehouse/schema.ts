@@ -24,7 +24,7 @@ export interface CheckSql {
 }
 
 /** Version of the marts' definition, written to etl_state.marts by the ETL that built them. */
-export const MARTS_VERSION = "1";
+export { MARTS_VERSION } from "./marts-version.ts";
 
 /** Build SQL of a mart: warehouse/marts/<name>.sql (a select; see the file for the temp tables it reads). */
 export function martSql(name: "mart_indicator_node"): string {

@@ -2,7 +2,7 @@ import type { Scope } from "../../app/scope/scope.ts";
 import { marks, scopePredicate } from "./scope-sql.ts";
 import { levelColumns } from "./unit-level.ts";
 import { martLevelFor, type MartLevel } from "./mart-route.ts";
-import { MARTS_VERSION } from "../schema.ts";
+import { MARTS_VERSION } from "../marts-version.ts";
 import {
   QueryError,
   type Dimension,
