@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { loadChecks } from "../warehouse/schema.ts";
 import { plainRow } from "../warehouse/plain-values.ts";
+import { indicatorSlices } from "./indicator-slices.ts";
 
 export interface CheckResult {
   name: string;
@@ -57,28 +58,3 @@ export async function runChecks(conn: DuckDBConnection, scope: { all: true } | {
 }
 
 const PARTITIONED = /^--\s*partition:\s*indicator\s*$/m;
-/** Facts per check slice on a full rebuild. */
-const SLICE_FACTS = 2_000_000;
-
-/** Contiguous indicator id ranges of about SLICE_FACTS facts each (integers, safe to inline). */
-async function indicatorSlices(conn: DuckDBConnection): Promise<[number, number][]> {
-  const r = await conn.runAndReadAll("select indicator_id, count(*)::bigint as n from fact_indicator_value group by 1 order by 1");
-  const slices: [number, number][] = [];
-  let lo: number | null = null;
-  let acc = 0;
-  let last = 0;
-  for (const row of r.getRowObjects()) {
-    const id = Number(row.indicator_id);
-    if (!Number.isSafeInteger(id)) throw new Error("bad indicator id");
-    if (lo === null) lo = id;
-    acc += Number(row.n);
-    last = id;
-    if (acc >= SLICE_FACTS) {
-      slices.push([lo, id]);
-      lo = null;
-      acc = 0;
-    }
-  }
-  if (lo !== null) slices.push([lo, last]);
-  return slices.length > 0 ? slices : [[0, -1]];
-}

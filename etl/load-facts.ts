@@ -6,6 +6,7 @@ import { COPY_ALL_FACTS, SELECT_FACTS_OF } from "./extract-sql.ts";
 import { pgQuery } from "./pg-query.ts";
 import { parseBinaryCopy, type PgBinaryType } from "./pg-binary-copy.ts";
 import { ChunkWriter, type ColKind } from "./table-appender.ts";
+import { indicatorSlices } from "./indicator-slices.ts";
 
 const FACT_PG_TYPES: PgBinaryType[] = ["int4", "int4", "int4", "text", "text", "float8", "int4", "timestamptz"];
 const FACT_KINDS: ColKind[] = ["int", "int", "int", "text", "text", "double", "int", "timestamptz"];
@@ -68,22 +69,30 @@ export async function selectFactsOf(db: Db, conn: DuckDBConnection, ids: number[
 
 /**
  * Staged facts → fact_indicator_value, with T = M + F derived for by-sex
- * cells. `sorted`: in indicator, period, unit order (full rebuild), so that
- * zone maps skip most row groups in selective roll-ups.
+ * cells. `sorted` (full rebuild): written slice by slice of indicators, each
+ * slice sorted by indicator, period, unit — the table ends up in that order
+ * (zone maps skip most row groups in selective queries) while every sort
+ * stays small enough for the cache instead of one sort of every fact.
  */
 export async function insertStaged(conn: DuckDBConnection, sorted: boolean): Promise<number> {
-  const r = await conn.run(`
-    insert into fact_indicator_value
-    with staged as (select * from ${STAGE}),
-    derived as (
-      select indicator_id, period_id, unit_id, ethnicity_code, 'T' as sex, sum(value) as value, submission_id, max(approved_at) as approved_at
-        from staged
-       where sex in ('M', 'F')
-       group by indicator_id, period_id, unit_id, ethnicity_code, submission_id
-    )
-    select * from staged
-    union all
-    select * from derived
-    ${sorted ? "order by indicator_id, period_id, unit_id" : ""}`);
-  return Number(r.rowsChanged);
+  const slices: ([number, number] | null)[] = sorted ? await indicatorSlices(conn, STAGE) : [null];
+  let n = 0;
+  for (const slice of slices) {
+    const where = slice ? `where indicator_id between ${slice[0]} and ${slice[1]}` : "";
+    const r = await conn.run(`
+      insert into fact_indicator_value
+      with staged as (select * from ${STAGE} ${where}),
+      derived as (
+        select indicator_id, period_id, unit_id, ethnicity_code, 'T' as sex, sum(value) as value, submission_id, max(approved_at) as approved_at
+          from staged
+         where sex in ('M', 'F')
+         group by indicator_id, period_id, unit_id, ethnicity_code, submission_id
+      )
+      select * from staged
+      union all
+      select * from derived
+      ${sorted ? "order by indicator_id, period_id, unit_id" : ""}`);
+    n += Number(r.rowsChanged);
+  }
+  return n;
 }

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { martSql, tableDdl } from "../warehouse/schema.ts";
+import { indicatorSlices } from "./indicator-slices.ts";
 
 /** A warehouse whose etl_state.marts differs from this is rebuilt in full. */
 export { MARTS_VERSION } from "../warehouse/schema.ts";
@@ -7,21 +8,32 @@ export { MARTS_VERSION } from "../warehouse/schema.ts";
 /**
  * Full rebuild of mart_indicator_node from fact_indicator_value (inside the
  * load's transaction): every period × every province and district node.
+ * Sum indicators slice by slice (small hash tables and sorts; the slices come
+ * in indicator order, so the table stays sorted by indicator), then the ratio
+ * indicators over the facts of their numerators and denominators.
  */
 export async function buildMartsFull(conn: DuckDBConnection): Promise<number> {
   await conn.run("drop table if exists mart_indicator_node");
   await conn.run(tableDdl("mart_indicator_node"));
-  await conn.run("create or replace temp view mart_source_facts as select * from fact_indicator_value");
   await conn.run(`create or replace temp table mart_targets as
     select p.period_id, n.level, n.node_id
       from dim_period p
      cross join (select distinct 'province' as level, province_id as node_id from dim_unit where province_id is not null
                  union
                  select distinct 'district', district_id from dim_unit where district_id is not null) n`);
-  const r = await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node")}`);
+  let rows = 0;
+  for (const [lo, hi] of await indicatorSlices(conn)) {
+    await conn.run(`create or replace temp view mart_source_facts as select * from fact_indicator_value where indicator_id between ${lo} and ${hi}`);
+    rows += Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_sums")}`)).rowsChanged);
+  }
+  await conn.run(`create or replace temp view mart_source_facts as
+    select * from fact_indicator_value
+     where indicator_id in (select numerator_id from dim_indicator where aggregation = 'ratio'
+                            union select denominator_id from dim_indicator where aggregation = 'ratio')`);
+  rows += Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_ratios")}`)).rowsChanged);
   await conn.run("drop view mart_source_facts");
   await conn.run("drop table mart_targets");
-  return Number(r.rowsChanged);
+  return rows;
 }
 
 /**
@@ -51,8 +63,30 @@ export async function refreshMarts(conn: DuckDBConnection, changedTable: string)
        and f.unit_id in (select u.unit_id from dim_unit u
                           where u.province_id in (select node_id from mart_targets where level = 'province')
                              or u.district_id in (select node_id from mart_targets where level = 'district'))`);
-  const r = await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node")}`);
+  let rows = Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_sums")}`)).rowsChanged);
+  rows += Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_ratios")}`)).rowsChanged);
   await conn.run("drop view mart_source_facts");
   await conn.run("drop table mart_targets");
+  return rows;
+}
+
+/**
+ * mart_submission_node for the given periods (null = all, table recreated):
+ * called right after fact_submission rows of those periods were replaced.
+ */
+export async function refreshSubmissionMart(conn: DuckDBConnection, periodIds: number[] | null): Promise<number> {
+  if (periodIds === null) {
+    await conn.run("drop table if exists mart_submission_node");
+    await conn.run(tableDdl("mart_submission_node"));
+    await conn.run("create or replace temp view mart_source_submissions as select * from fact_submission");
+  } else {
+    if (periodIds.length === 0) return 0;
+    if (!periodIds.every(Number.isSafeInteger)) throw new Error("bad period id");
+    const list = periodIds.join(", ");
+    await conn.run(`delete from mart_submission_node where period_id in (${list})`);
+    await conn.run(`create or replace temp view mart_source_submissions as select * from fact_submission where period_id in (${list})`);
+  }
+  const r = await conn.run(`insert into mart_submission_node ${martSql("mart_submission_node")}`);
+  await conn.run("drop view mart_source_submissions");
   return Number(r.rowsChanged);
 }

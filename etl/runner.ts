@@ -8,7 +8,7 @@ import { SELECT_CANDIDATES } from "./extract-sql.ts";
 import { loadDims } from "./load-dims.ts";
 import { copyAllFacts, createStage, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
 import { loadSubmissionFacts } from "./load-submissions.ts";
-import { buildMartsFull, MARTS_VERSION, refreshMarts } from "./load-marts.ts";
+import { buildMartsFull, MARTS_VERSION, refreshMarts, refreshSubmissionMart } from "./load-marts.ts";
 import { acquireEtlLock } from "./lock.ts";
 import { pgQuery } from "./pg-query.ts";
 import { finishRun, startRun, type EtlCounts, type EtlMode, type EtlTrigger } from "./runs.ts";
@@ -163,6 +163,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         counts.submissionsChanged = Number(sc.getRowObjects()[0]?.n ?? 0);
         progress("marts", counts.rowsRead, estimate);
         await buildMartsFull(conn);
+        await refreshSubmissionMart(conn, null);
         progress("checks", counts.rowsRead, estimate);
         checks = await runChecks(conn, { all: true });
       } else {
@@ -205,8 +206,9 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         const periodIds = [...new Set([...batch.map((b) => Number(b.period_id)), ...open.map((p) => p.id)])];
         progress("submissions", counts.rowsRead);
         await loadSubmissionFacts(db, conn, periodIds);
+        progress("marts", counts.rowsRead);
+        await refreshSubmissionMart(conn, periodIds);
         if (ids.length > 0) {
-          progress("marts", counts.rowsRead);
           await conn.run(`create or replace temp table etl_changed_cells as
             select distinct fs.period_id, fs.unit_id from fact_submission fs semi join etl_batch b using (submission_id)`);
           await refreshMarts(conn, "etl_changed_cells");

@@ -1,4 +1,5 @@
 import {
+  type DuckDBResultReader,
   DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBTimestampTZValue,
@@ -24,5 +25,23 @@ export function plainValue(v: DuckDBValue): unknown {
 export function plainRow(r: Record<string, DuckDBValue>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in r) out[k] = plainValue(r[k]!);
+  return out;
+}
+
+/**
+ * Every row of a result as plain objects. Column by column (one conversion
+ * function per vector, then one object per row): about half the cost of
+ * getRowObjects().map(plainRow) on wide results, same values.
+ */
+export function plainRows(reader: DuckDBResultReader): Record<string, unknown>[] {
+  const names = reader.columnNames();
+  const cols = reader.getColumns().map((col) => col.map(plainValue));
+  const n = reader.currentRowCount;
+  const out: Record<string, unknown>[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const o: Record<string, unknown> = {};
+    for (let j = 0; j < names.length; j++) o[names[j]!] = cols[j]![i];
+    out[i] = o;
+  }
   return out;
 }

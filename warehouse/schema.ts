@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 /** The warehouse DDL, in dependency order, read from warehouse/*.sql. */
 export const WAREHOUSE_DIR = path.dirname(fileURLToPath(import.meta.url));
 
-export const TABLES = ["dim_unit", "dim_ethnicity", "dim_period", "dim_indicator", "fact_indicator_value", "fact_submission", "etl_state", "mart_indicator_node"] as const;
+export const TABLES = ["dim_unit", "dim_ethnicity", "dim_period", "dim_indicator", "fact_indicator_value", "fact_submission", "etl_state", "mart_indicator_node", "mart_submission_node"] as const;
 export type WarehouseTable = (typeof TABLES)[number];
 
 export function tableDdl(table: WarehouseTable): string {
@@ -23,11 +23,11 @@ export interface CheckSql {
   sql: string;
 }
 
-/** Version of the marts' definition, written to etl_state.marts by the ETL that built them. */
+/** Version of the marts' definition: see marts-version.ts (kept apart so route bundles never import this file). */
 export { MARTS_VERSION } from "./marts-version.ts";
 
 /** Build SQL of a mart: warehouse/marts/<name>.sql (a select; see the file for the temp tables it reads). */
-export function martSql(name: "mart_indicator_node"): string {
+export function martSql(name: "mart_indicator_node_sums" | "mart_indicator_node_ratios" | "mart_submission_node"): string {
   return readFileSync(path.join(WAREHOUSE_DIR, "marts", `${name}.sql`), "utf8");
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { plainRow } from "./plain-values.ts";
+import { plainRows } from "./plain-values.ts";
 import { TABLES, tableDdl } from "./schema.ts";
 import type { WarehouseReader } from "./query/types.ts";
 
@@ -87,7 +87,7 @@ export async function openWarehouse(config: WarehouseConfig): Promise<WarehouseS
       const c = await acquire();
       try {
         const reader = await c.runAndReadAll(sql, params as DuckDBValue[]);
-        return reader.getRowObjects().map(plainRow);
+        return plainRows(reader);
       } finally {
         release(c);
       }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWarehouse, type WarehouseService } from "../../warehouse/service.ts";
-import { queryIndicators } from "../../warehouse/query/index.ts";
-import type { Dimension, IndicatorFilters, IndicatorQuery, IndicatorResult, UnitLevel } from "../../warehouse/query/types.ts";
+import { queryCompleteness, queryIndicators } from "../../warehouse/query/index.ts";
+import type { Dimension, IndicatorFilters, IndicatorQuery, IndicatorResult, UnitLevel, WarehouseReader } from "../../warehouse/query/types.ts";
 import { MARTS_VERSION } from "../../warehouse/schema.ts";
-import { buildMartsFull, refreshMarts } from "../../etl/load-marts.ts";
+import { buildMartsFull, refreshMarts, refreshSubmissionMart } from "../../etl/load-marts.ts";
 import { loadMiniWarehouse, miniScope } from "../fixtures/warehouse-mini.ts";
 
 /**
@@ -38,8 +38,16 @@ beforeAll(async () => {
     [4, 6, 102, "00", "M", 12], [4, 6, 102, "00", "F", 13], [4, 6, 102, "00", "T", 25],
   ];
   for (const f of extra) await c.run("insert into fact_indicator_value values (?, ?, ?, ?, ?, ?, 2, now())", [...f]);
+  await c.run(`insert into fact_submission values
+    (7,'BM04-HUYEN',10,3,'approved',true,1,'2025-01-05','2025-01-05','2025-01-06','2025-01-31',true,now(),false),
+    (7,'BM04-HUYEN',20,4,'returned',true,1,'2025-02-05','2025-02-05',null,'2025-01-31',false,now(),false),
+    (7,'BM03-X',101,5,'draft',false,10,null,null,null,'2025-01-31',null,now(),false),
+    (6,'BM02-NGHEO',101,6,'approved',true,10,'2024-02-10','2024-02-10','2024-02-12','2024-01-31',false,now(),false),
+    (6,'BM02-NGHEO',201,null,'not_started',true,20,null,null,null,'2024-01-31',null,null,false),
+    (7,'BM05-SO',5,7,'submitted',true,1,'2025-01-10','2025-01-10',null,'2025-01-31',true,now(),false)`);
   await c.run("begin transaction");
   await buildMartsFull(c);
+  await refreshSubmissionMart(c, null);
   await c.run("commit");
   c.closeSync();
 });
@@ -101,6 +109,29 @@ describe("marts: same numbers as the facts", () => {
           }
     expect(compared).toBe(scopes.length * indicatorSets.length * groupings.length * filterSets.length);
     expect(viaMart).toBeGreaterThan(compared / 4); // the mart path is really exercised
+  });
+
+  it("completeness: the same counts from mart_submission_node as from fact_submission", async () => {
+    const seen: string[] = [];
+    const spy: WarehouseReader = { all: (sql, params) => (seen.push(sql), wh.all(sql, params)) };
+    let compared = 0;
+    for (const [, scope] of scopes)
+      for (const unitLevel of ["district", "province", "commune", "unit"] as UnitLevel[])
+        for (const f of [{}, { periods: ["2024"] }, { forms: ["BM04-HUYEN"] }, { unitIds: [10] }, { unitIds: [1] }, { unitIds: [101] }] as { periods?: string[]; forms?: string[]; unitIds?: number[] }[]) {
+          await setMarts(false);
+          const base = await queryCompleteness(spy, scope, { ...f, unitLevel });
+          await setMarts(true);
+          const marts = await queryCompleteness(spy, scope, { ...f, unitLevel });
+          expect(marts, JSON.stringify({ scope: scope.grants, f, unitLevel })).toEqual(base);
+          compared++;
+        }
+    expect(compared).toBe(scopes.length * 4 * 6);
+    expect(seen.filter((q) => q.includes("mart_submission_node")).length).toBeGreaterThan(20);
+    // a district sees its own district row only
+    await setMarts(true);
+    const own = await queryCompleteness(spy, miniScope(10), { unitLevel: "district", unitIds: [20, 10, 1] });
+    expect(new Set(own.map((r) => r.unitId))).toEqual(new Set([10]));
+    expect(own.find((r) => r.period === "2024" && r.formCode === "BM02-NGHEO")).toMatchObject({ expected: 2, approved: 1, submitted: 1, notStarted: 0 });
   });
 
   it("takes the mart for a district roll-up, recomputes ratios from summed parts and keeps a district inside its scope", async () => {

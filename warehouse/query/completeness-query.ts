@@ -1,6 +1,8 @@
 import type { Scope } from "../../app/scope/scope.ts";
 import { marks, scopePredicate } from "./scope-sql.ts";
 import { levelColumns } from "./unit-level.ts";
+import { martLevelFor } from "./mart-route.ts";
+import { MARTS_VERSION } from "../marts-version.ts";
 import { QueryError, type CompletenessQuery, type CompletenessRow, type WarehouseReader } from "./types.ts";
 
 type P = string | number | boolean | null;
@@ -37,9 +39,31 @@ export async function queryCompleteness(wh: WarehouseReader, scope: Scope, q: Co
     where.push(`exists (select 1 from dim_unit fu where fu.unit_id in (${marks(q.unitIds.length)}) and starts_with(u.path, fu.path))`);
     params.push(...q.unitIds);
   }
-  const c = levelColumns(level);
-  where.push(`${c.id} is not null`);
-  const sql = `
+  // From mart_submission_node when the level is a node level and the scope/unit filters
+  // are decided by the node's path (see martLevelFor): same counts, far fewer rows.
+  const [martLevel, state] = await Promise.all([
+    martLevelFor(wh, unscoped, new Set(["unit"]), level, { unitIds: q.unitIds }),
+    wh.all("select value from etl_state where key = 'marts'"),
+  ]);
+  const useMart = martLevel !== null && state[0]?.value === MARTS_VERSION;
+  const c = useMart ? { id: "u.unit_id", code: "u.code", name: "u.name" } : levelColumns(level);
+  if (useMart) {
+    where.push("fs.level = ?");
+    params.push(martLevel);
+  } else where.push(`${c.id} is not null`);
+  const sql = useMart
+    ? `
+select p.code as period, p.label_vi as period_label, p.start_date as period_start, fs.form_code,
+       u.unit_id, u.code as unit_code, u.name as unit_name,
+       sum(fs.expected) as expected, sum(fs.not_started) as not_started, sum(fs.draft) as draft,
+       sum(fs.submitted) as submitted, sum(fs.returned) as returned, sum(fs.approved) as approved, sum(fs.on_time) as on_time
+  from mart_submission_node fs
+  join dim_unit u on u.unit_id = fs.node_id
+  join dim_period p on p.period_id = fs.period_id
+ where ${where.join("\n   and ")}
+ group by all
+ order by period_start desc, p.code, fs.form_code, unit_code`
+    : `
 select p.code as period, p.label_vi as period_label, p.start_date as period_start, fs.form_code,
        ${c.id} as unit_id, ${c.code} as unit_code, ${c.name} as unit_name,
        count(*) filter (where fs.expected) as expected,

@@ -201,6 +201,8 @@ export async function queryIndicators(wh: WarehouseReader, scope: Scope, q: Indi
         : dimOrder;
   const limit = q.limit ?? MAX_LIMIT;
 
+  // Only the columns toRow reads cross into JS (sort keys stay in DuckDB).
+  const outCols = ["indicator", ...dimCols.filter((c) => !["ethnicity_sort", "period_start"].includes(c))];
   const fromMart = `
 with req(req_code, req_domain, req_id, role) as (values ${reqRows.join(", ")}),
 grouped as (
@@ -245,7 +247,7 @@ grouped as (
 )`;
 
   const sql = `${mart ? fromMart : fromFacts}
-select c.*, m.agg,
+select ${outCols.map((x) => `c.${x}, `).join("")}c.n_sum, c.d_sum, c.facts,
        case when m.agg = 'ratio' then c.n_sum / nullif(c.d_sum, 0) * m.scale else c.v_sum end as value
   from grouped c join meta m on m.code = c.indicator
  order by ${order}

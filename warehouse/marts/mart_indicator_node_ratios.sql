@@ -1,9 +1,9 @@
--- Rows of mart_indicator_node for the (period, level, node) triples in `mart_targets`,
--- computed from `mart_source_facts` (all facts on a full rebuild; on an incremental run
--- the facts of the periods and provinces touched, a superset of what the targets need).
--- One pass over the facts groups them by (province, district) — district null for units
--- outside any district (the province itself, departments); district rows are those groups,
--- province rows the sum of a province's groups.
+-- Ratio indicators' rows of mart_indicator_node (keyed by the ratio's own id). Computed from `mart_source_facts`; only rows of the (period, level, node) triples in
+-- `mart_targets` are kept. One pass groups the facts by (province, district) — district
+-- null for units outside any district (the province itself, departments); district rows
+-- are those groups, province rows the sum of a province's groups.
+-- The numerator and denominator are paired per cell (unit × period × ethnicity × sex) and
+-- only the cells where both were reported count, as in the query over the facts.
 with facts as (
   select * from mart_source_facts
 ),
@@ -17,15 +17,6 @@ ratio_parts as (
   select indicator_id, denominator_id, 'd' from dim_indicator
    where aggregation = 'ratio' and numerator_id is not null and denominator_id is not null
 ),
-sum_groups as (
-  select f.indicator_id, f.period_id, u.province_id, u.district_id, f.ethnicity_code, f.sex,
-         sum(f.value) as v, null::double as n, null::double as d, count(*) as facts
-    from facts f
-    join units u using (unit_id)
-   group by all
-),
--- ratios: numerator and denominator paired per cell (unit × period × ethnicity × sex);
--- only the cells where both were reported count, as in the query over the facts
 ratio_cells as (
   select r.indicator_id, f.period_id, f.unit_id, f.ethnicity_code, f.sex,
          sum(f.value) filter (where r.role = 'n') as n,
@@ -35,7 +26,7 @@ ratio_cells as (
     join ratio_parts r on r.part_id = f.indicator_id
    group by all
 ),
-ratio_groups as (
+groups as (
   select c.indicator_id, c.period_id, u.province_id, u.district_id, c.ethnicity_code, c.sex,
          null::double as v,
          sum(c.n) filter (where c.n is not null and c.d is not null) as n,
@@ -44,11 +35,6 @@ ratio_groups as (
     from ratio_cells c
     join units u using (unit_id)
    group by all
-),
-groups as (
-  select * from sum_groups
-  union all
-  select * from ratio_groups
 ),
 rows as (
   select indicator_id, period_id, 'district' as level, district_id as node_id, ethnicity_code, sex, v, n, d, facts
