@@ -15,12 +15,6 @@ export { MARTS_VERSION } from "../warehouse/schema.ts";
 export async function buildMartsFull(conn: DuckDBConnection): Promise<number> {
   await conn.run("drop table if exists mart_indicator_node");
   await conn.run(tableDdl("mart_indicator_node"));
-  await conn.run(`create or replace temp table mart_targets as
-    select p.period_id, n.level, n.node_id
-      from dim_period p
-     cross join (select distinct 'province' as level, province_id as node_id from dim_unit where province_id is not null
-                 union
-                 select distinct 'district', district_id from dim_unit where district_id is not null) n`);
   let rows = 0;
   for (const [lo, hi] of await indicatorSlices(conn)) {
     await conn.run(`create or replace temp view mart_source_facts as select * from fact_indicator_value where indicator_id between ${lo} and ${hi}`);
@@ -32,41 +26,41 @@ export async function buildMartsFull(conn: DuckDBConnection): Promise<number> {
                             union select denominator_id from dim_indicator where aggregation = 'ratio')`);
   rows += Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_ratios")}`)).rowsChanged);
   await conn.run("drop view mart_source_facts");
-  await conn.run("drop table mart_targets");
   return rows;
 }
 
 /**
- * Incremental refresh: the (period, node) slices that contain a unit × period
- * whose facts this run changed (`changedTable`: period_id, unit_id) are
- * deleted and recomputed from the facts — recomputed, not patched with
- * deltas, so they equal a full rebuild to the last bit.
+ * Incremental refresh: every (period, province) holding a unit × period whose
+ * facts this run changed (`changedTable`: period_id, unit_id) is deleted —
+ * the province row and its districts' rows — and recomputed from the facts
+ * of that province and period: recomputed, not patched with deltas, so the
+ * mart equals a full rebuild to the last bit.
  */
 export async function refreshMarts(conn: DuckDBConnection, changedTable: string): Promise<number> {
   if (!/^[a-z_][a-z0-9_]*$/.test(changedTable)) throw new Error(`bad table name ${changedTable}`);
-  await conn.run(`create or replace temp table mart_targets as
-    select distinct c.period_id, 'province' as level, u.province_id as node_id
-      from ${changedTable} c join dim_unit u using (unit_id) where u.province_id is not null
-    union
-    select distinct c.period_id, 'district', u.district_id
-      from ${changedTable} c join dim_unit u using (unit_id) where u.district_id is not null`);
-  const n = await conn.runAndReadAll("select count(*)::integer as n from mart_targets");
-  if (Number(n.getRowObjects()[0]?.n ?? 0) === 0) return 0;
-  await conn.run("delete from mart_indicator_node m using mart_targets t where m.period_id = t.period_id and m.level = t.level and m.node_id = t.node_id");
-  // Facts of the touched periods in the touched provinces (every district target lies in one of them).
+  await conn.run(`create or replace temp table mart_touched as
+    select distinct c.period_id, u.province_id
+      from ${changedTable} c join dim_unit u using (unit_id) where u.province_id is not null`);
   // Period ids as literals: a constant IN list lets zone maps skip row groups.
-  const periods = (await conn.runAndReadAll("select distinct period_id from mart_targets order by 1")).getRowObjects().map((r) => Number(r.period_id));
-  if (!periods.every(Number.isInteger)) throw new Error("bad period id");
+  const periods = (await conn.runAndReadAll("select distinct period_id from mart_touched order by 1")).getRowObjects().map((r) => Number(r.period_id));
+  if (periods.length === 0) return 0;
+  if (!periods.every(Number.isSafeInteger)) throw new Error("bad period id");
+  await conn.run(`create or replace temp table mart_touched_units as
+    select u.unit_id, t.period_id from dim_unit u join mart_touched t using (province_id)`);
+  await conn.run(`delete from mart_indicator_node m
+    using (select t.period_id, 'province' as level, t.province_id as node_id from mart_touched t
+           union all
+           select distinct t.period_id, 'district', u.district_id from mart_touched t join dim_unit u using (province_id) where u.district_id is not null) k
+    where m.period_id = k.period_id and m.level = k.level and m.node_id = k.node_id`);
   await conn.run(`create or replace temp view mart_source_facts as
     select f.* from fact_indicator_value f
-     where f.period_id in (${periods.join(", ")})
-       and f.unit_id in (select u.unit_id from dim_unit u
-                          where u.province_id in (select node_id from mart_targets where level = 'province')
-                             or u.district_id in (select node_id from mart_targets where level = 'district'))`);
+     semi join mart_touched_units t using (unit_id, period_id)
+     where f.period_id in (${periods.join(", ")})`);
   let rows = Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_sums")}`)).rowsChanged);
   rows += Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_ratios")}`)).rowsChanged);
   await conn.run("drop view mart_source_facts");
-  await conn.run("drop table mart_targets");
+  await conn.run("drop table mart_touched_units");
+  await conn.run("drop table mart_touched");
   return rows;
 }
 

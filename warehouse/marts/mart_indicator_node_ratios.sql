@@ -1,5 +1,6 @@
--- Ratio indicators' rows of mart_indicator_node (keyed by the ratio's own id). Computed from `mart_source_facts`; only rows of the (period, level, node) triples in
--- `mart_targets` are kept. One pass groups the facts by (province, district) — district
+-- Ratio indicators' rows of mart_indicator_node (keyed by the ratio's own id). Computed from
+-- `mart_source_facts`: whole (period, province) slices — every fact of a province and period
+-- or none — so every row it yields is complete. One pass groups the facts by (province, district) — district
 -- null for units outside any district (the province itself, departments); district rows
 -- are those groups, province rows the sum of a province's groups.
 -- The numerator and denominator are paired per cell (unit × period × ethnicity × sex) and
@@ -46,7 +47,6 @@ rows as (
    where province_id is not null
    group by all
 )
-select r.indicator_id, r.period_id, r.level, r.node_id, r.ethnicity_code, r.sex, r.v, r.n, r.d, r.facts
-  from rows r
-  semi join mart_targets t using (period_id, level, node_id)
- order by r.indicator_id, r.period_id, r.level, r.node_id
+select indicator_id, period_id, level, node_id, ethnicity_code, sex, v, n, d, facts
+  from rows
+ order by indicator_id, period_id, level, node_id
