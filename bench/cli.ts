@@ -24,7 +24,7 @@ import { createEtlRunner } from "../etl/runner.ts";
 import { COPY_ALL_FACTS } from "../etl/extract-sql.ts";
 import { queryIndicators } from "../warehouse/query/index.ts";
 import { addPostgresIndexes, generate, type BenchSize } from "./generate.ts";
-import { benchQueries, median } from "./queries.ts";
+import { benchQueries, duckSource, median } from "./queries.ts";
 
 interface Args {
   scale: "province" | "national";
@@ -174,6 +174,7 @@ async function main() {
         incremental_run_s: incremental ? Number(incremental.seconds.toFixed(3)) : null,
         postgres_index_build_s: Number(idxSeconds.toFixed(1)),
         rows_match: rowsMatch,
+        duckdb_source: { ...duckSource },
         b001_total_check: check.rows[0]?.value ?? null,
         duckdb_memory_limit: args.memory ?? "default (40% of RAM, max 4 GB)",
         machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB`,

@@ -15,6 +15,9 @@ export interface BenchQuery {
   pg: () => Promise<number>;
 }
 
+/** Where the query layer read each DuckDB answer last ("mart" or "facts"), for the report. */
+export const duckSource: Record<string, string> = {};
+
 export function benchQueries(args: { db: Db; wh: WarehouseService; scope: Scope; prefixes: string[]; provincePrefix: string; provinceScope: Scope; year: string; openYear: string }): BenchQuery[] {
   const { db, wh, scope, prefixes, year } = args;
   const likes = prefixes.map((p) => `${p}%`);
@@ -26,7 +29,7 @@ export function benchQueries(args: { db: Db; wh: WarehouseService; scope: Scope;
     {
       name: "rollup_district_ethnicity",
       duck: async () =>
-        (await queryIndicators(wh, scope, { indicators: ["B007"], groupBy: ["unit", "ethnicity"], unitLevel: "district", filters: { periods: [year] } })).rows.length,
+        counted("rollup_district_ethnicity", await queryIndicators(wh, scope, { indicators: ["B007"], groupBy: ["unit", "ethnicity"], unitLevel: "district", filters: { periods: [year] } })),
       pg: () =>
         pgRows(
           `select c.parent_id as district_id, v.ethnicity_code, sum(v.value) as value
@@ -43,7 +46,7 @@ export function benchQueries(args: { db: Db; wh: WarehouseService; scope: Scope;
     {
       name: "trend_10y_province",
       duck: async () =>
-        (await queryIndicators(wh, args.provinceScope, { indicators: ["B001"], groupBy: ["year"], filters: { unitIds: [Number(args.provincePrefix.split("/")[1])] } })).rows.length,
+        counted("trend_10y_province", await queryIndicators(wh, args.provinceScope, { indicators: ["B001"], groupBy: ["year"], filters: { unitIds: [Number(args.provincePrefix.split("/")[1])] } })),
       pg: () =>
         pgRows(
           `select p.year, sum(v.value) as value
@@ -60,7 +63,7 @@ export function benchQueries(args: { db: Db; wh: WarehouseService; scope: Scope;
     {
       name: "ranking_communes",
       duck: async () =>
-        (await queryIndicators(wh, scope, { indicators: ["BR_RATE"], groupBy: ["unit"], unitLevel: "commune", filters: { periods: [year] }, orderBy: "value_desc", limit: 20 })).rows.length,
+        counted("ranking_communes", await queryIndicators(wh, scope, { indicators: ["BR_RATE"], groupBy: ["unit"], unitLevel: "commune", filters: { periods: [year] }, orderBy: "value_desc", limit: 20 })),
       pg: () =>
         pgRows(
           `select s.unit_id,
@@ -98,6 +101,11 @@ export function benchQueries(args: { db: Db; wh: WarehouseService; scope: Scope;
         ),
     },
   ];
+}
+
+function counted(name: string, r: { rows: unknown[]; source?: string }): number {
+  duckSource[name] = r.source ?? "none";
+  return r.rows.length;
 }
 
 export async function median(fn: () => Promise<unknown>, runs: number): Promise<number> {
