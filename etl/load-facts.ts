@@ -75,7 +75,9 @@ export async function selectFactsOf(db: Db, conn: DuckDBConnection, ids: number[
  * stays small enough for the cache instead of one sort of every fact.
  */
 export async function insertStaged(conn: DuckDBConnection, sorted: boolean): Promise<number> {
-  const slices: ([number, number] | null)[] = sorted ? await indicatorSlices(conn, STAGE) : [null];
+  // The stage is in arrival order (no zone maps to find a slice): every slice scans all of it,
+  // so a few large slices (each sorted on its own) rather than many small ones.
+  const slices: ([number, number] | null)[] = sorted ? await indicatorSlices(conn, STAGE, { maxSlices: 4 }) : [null];
   let n = 0;
   for (const slice of slices) {
     const where = slice ? `where indicator_id between ${slice[0]} and ${slice[1]}` : "";
