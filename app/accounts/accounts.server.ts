@@ -1,3 +1,4 @@
+import type { AuditActor } from "../audit/audit.server.ts";
 import { z } from "zod";
 import type { Db } from "../db/knex.server.ts";
 import type { AppConfig } from "../platform/config.server.ts";
@@ -10,12 +11,8 @@ import { ROLES, type Role } from "../auth/roles.ts";
  * Account administration (province committee only; the routes check that).
  * Accounts that produced data are never deleted, only closed (QĐ 09/2022).
  */
-export interface Actor {
-  userId: number;
-  username: string;
-  unitId: number;
-  ip?: string;
-}
+/** The signed-in user acting (the audit trail's actor). */
+export type Actor = AuditActor;
 
 export class AccountError extends Error {
   override name = "AccountError";

@@ -16,6 +16,14 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Who did it: the signed-in user of an action (modules that audit take this). */
+export interface AuditActor {
+  userId: number;
+  username: string;
+  unitId: number;
+  ip?: string | null;
+}
+
 export async function writeAudit(db: Knex | Knex.Transaction, e: AuditEntry): Promise<void> {
   await db("audit_log").insert({
     actor_user_id: e.actorUserId ?? null,

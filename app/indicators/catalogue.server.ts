@@ -1,3 +1,4 @@
+import type { AuditActor } from "../audit/audit.server.ts";
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.server.ts";
 import { writeAudit } from "../audit/audit.server.ts";
@@ -18,12 +19,8 @@ import {
  */
 type Conn = Db | Knex.Transaction;
 
-export interface Actor {
-  userId: number;
-  username: string;
-  unitId: number;
-  ip?: string | null;
-}
+/** The signed-in user acting (the audit trail's actor). */
+export type Actor = AuditActor;
 
 export interface IndicatorRow {
   id: number;
