@@ -62,7 +62,7 @@ export default function MyForms() {
           <tbody>
             {d.rows.map((r) => (
               <tr key={`${r.periodId}-${r.formCode}`} data-form={r.formCode}>
-                <td>{r.periodLabel}</td>
+                <td>{r.periodLabel}{r.periodIsDemo ? <><br /><span className="badge badge-demo">{t("common.demo")}</span></> : null}</td>
                 <td><strong>{r.formCode}</strong><br />{tr(r.title_vi, r.title_en)}</td>
                 <td>{formatDate(r.referenceDate, lang)}</td>
                 <td>{formatDate(r.deadline, lang)}</td>

@@ -10,6 +10,7 @@ import type { SubmissionStatus } from "./state.ts";
 export interface DueForm {
   periodId: number;
   periodLabel: string;
+  periodIsDemo: boolean;
   periodStatus: string;
   referenceDate: string;
   deadline: string;
@@ -35,7 +36,7 @@ export async function dueForms(db: Db, scope: Scope): Promise<DueForm[]> {
     .where((q) => q.where("p.status", "open").orWhere((q2) => q2.whereIn("p.status", ["closed"]).whereIn("s.status", ["returned", "draft"])))
     .distinctOn("p.id", "pf.form_code")
     .select(
-      "p.id as periodId", "p.label_vi as periodLabel", "p.status as periodStatus", "p.reference_date as referenceDate", "p.deadline",
+      "p.id as periodId", "p.label_vi as periodLabel", "p.is_demo as periodIsDemo", "p.status as periodStatus", "p.reference_date as referenceDate", "p.deadline",
       "pf.form_code as formCode", "t.title_vi", "t.title_en", "s.id as submissionId", "s.status", "s.return_reason as returnReason", "s.updated_at as updatedAt",
     )
     .orderBy([{ column: "p.id" }, { column: "pf.form_code" }]);
