@@ -8,18 +8,14 @@ import { openWarehouse, type WarehouseService } from "../../warehouse/service.ts
 import { createEtlRunner } from "../../etl/runner.ts";
 import { acquireEtlLock } from "../../etl/lock.ts";
 import { CheckFailedError, EtlBusyError, InjectedFailure } from "../../etl/errors.ts";
-import { approve, createSubmission, setupFixture, type Fixture } from "../fixtures/etl-fixture.ts";
+import { approve, createSubmission, setupFixture, warehouseSnapshot, type Fixture } from "../fixtures/etl-fixture.ts";
 
 let t: TestDb;
 let dir: string;
 let fx: Fixture;
 let whPath: string;
 
-const snapshot = async (w: WarehouseService) => ({
-  facts: await w.all("select * exclude (approved_at) from fact_indicator_value order by all"),
-  subs: await w.all("select period_id, form_code, unit_id, submission_id, status from fact_submission order by all"),
-  state: await w.all("select * from etl_state where key <> 'loaded_at' order by key"),
-});
+const snapshot = (w: WarehouseService) => warehouseSnapshot(w, { state: true });
 
 const poverty = (total: number, g2: number, g3: number) => ({
   HH_REVIEWED: { "00": total * 2, "02": g2 * 2, "03": g3 * 2 },

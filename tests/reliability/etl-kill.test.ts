@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../setup/db.ts";
 import { openWarehouse, type WarehouseService } from "../../warehouse/service.ts";
 import { createEtlRunner } from "../../etl/runner.ts";
-import { approve, createSubmission, setupFixture, type Fixture } from "../fixtures/etl-fixture.ts";
+import { approve, createSubmission, setupFixture, warehouseSnapshot, type Fixture } from "../fixtures/etl-fixture.ts";
 import { knobs } from "./helpers.ts";
 
 /**
@@ -21,10 +21,7 @@ let dir: string;
 let fx: Fixture;
 let whPath: string;
 
-const snapshot = async (w: WarehouseService) => ({
-  facts: await w.all("select * exclude (approved_at) from fact_indicator_value order by all"),
-  subs: await w.all("select period_id, form_code, unit_id, submission_id, status from fact_submission order by all"),
-});
+const snapshot = (w: WarehouseService) => warehouseSnapshot(w);
 type Snap = Awaited<ReturnType<typeof snapshot>>;
 
 async function cleanBuild(): Promise<Snap> {
