@@ -58,7 +58,32 @@ function loginRedirect(request: Request, reason?: string): Response {
 }
 
 /** The signed-in user, or null (no redirects). */
-export async function getAuth({ request, context }: Args): Promise<Auth | { failure: string } | null> {
+export type AuthLookup = Auth | { failure: string } | null;
+
+/**
+ * Remix runs the root loader and the page's loaders for one HTTP request in
+ * parallel, each with its own Request object but the same load context: the
+ * session is looked up once per HTTP request. An action may change the
+ * session (sign-out, password, second factor), so it always looks up afresh
+ * and the loaders that follow it look up again.
+ */
+const lookups = new WeakMap<object, Promise<AuthLookup>>();
+
+export function getAuth(args: Args): Promise<AuthLookup> {
+  const key = args.context as object;
+  if (!["GET", "HEAD"].includes(args.request.method)) {
+    lookups.delete(key);
+    return lookupAuth(args);
+  }
+  let p = lookups.get(key);
+  if (!p) {
+    p = lookupAuth(args);
+    lookups.set(key, p);
+  }
+  return p;
+}
+
+async function lookupAuth({ request, context }: Args): Promise<AuthLookup> {
   const services = servicesOf(context);
   const token = readSessionToken(request);
   if (!token) return null;

@@ -72,6 +72,22 @@ describe("platform over HTTP", () => {
     expect(await s.db("sessions").where("id", token.split(".")[0]).first()).toBeUndefined();
   });
 
+  it("looks the session up once per page, although the root and the page loaders both need it", async () => {
+    const c = new TestClient(s.baseUrl);
+    await c.loginAndSetPassword("huyenhalang", TEST_DEFAULT_PASSWORD, STRONG_PASSWORD);
+    const lookups: string[] = [];
+    const onQuery = (q: { sql: string }) => {
+      if (/from "sessions"/.test(q.sql)) lookups.push(q.sql);
+    };
+    s.platform.services.db.on("query", onQuery);
+    try {
+      expect((await c.get("/")).status).toBe(200);
+    } finally {
+      s.platform.services.db.off("query", onQuery);
+    }
+    expect(lookups, lookups.join("\n")).toHaveLength(1);
+  });
+
   it("serves /admin only on the admin listener", async () => {
     const pub = await fetch(`${s.baseUrl}/admin`, { redirect: "manual" });
     expect(pub.status).toBe(404);
