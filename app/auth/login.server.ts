@@ -35,6 +35,7 @@ export async function signIn(
     writeAudit(db, { action, actorUserId: user.id, actorUsername: user.username, unitId: user.unit_id, ip: input.ip, targetType: "user", targetId: user.id, details });
 
   if (user.locked_until && new Date(user.locked_until) > now) {
+    await verifyPassword(user.password_hash, input.password); // same work as any attempt: timing does not tell a lock
     await audit(AUTH_ACTIONS.loginFailure, { reason: "locked" });
     return { ok: false, reason: "invalid" };
   }

@@ -101,6 +101,14 @@ export async function validateSessionToken(db: Db, token: string | null | undefi
   };
 }
 
+/** Sessions past their idle timeout or lifetime that nobody came back to; returns how many were removed. */
+export async function deleteExpiredSessions(db: Db, policy: SessionPolicy, now = new Date()): Promise<number> {
+  return db("sessions")
+    .where("expires_at", "<=", now)
+    .orWhere("last_seen_at", "<=", new Date(now.getTime() - policy.idleMinutes * 60_000))
+    .delete();
+}
+
 export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
   await db("sessions").where({ id: sessionId }).delete();
 }

@@ -7,6 +7,7 @@ import { openPostgres, type PostgresHandle } from "../db/postgres.server.ts";
 import { createDb, migrate } from "../db/knex.server.ts";
 import { seedReference } from "../db/seed/reference.ts";
 import { createHttpApp } from "./http.ts";
+import { deleteExpiredSessions } from "../auth/session.server.ts";
 import type { AppServices } from "./services.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { seedDemoData } from "../db/seed/demo.ts";
@@ -92,6 +93,8 @@ export async function startPlatform(opts: StartOptions = {}): Promise<Platform> 
     stops.unshift(() => etl.stop());
     const services: AppServices = { config, db, startedAt: new Date(), warehouse, etl, scheduler };
     registerSafetyJobs(scheduler, services, log);
+    const sessionPolicy = { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS };
+    scheduler.add("sessions-prune", "*/15 * * * *", () => deleteExpiredSessions(db, sessionPolicy));
     registerExportJobs(scheduler, services);
     if (config.SCHEDULER) scheduler.start();
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../setup/db.ts";
 import { signIn, changePassword, passwordChangeRequired } from "../../app/auth/login.server.ts";
-import { validateSessionToken, invalidateSession } from "../../app/auth/session.server.ts";
+import { validateSessionToken, invalidateSession, deleteExpiredSessions } from "../../app/auth/session.server.ts";
 import { loadConfig } from "../../app/platform/config.server.ts";
 import { STRONG_PASSWORD, TEST_DEFAULT_PASSWORD } from "../setup/constants.ts";
 import { closeAccount, deleteAccount, reopenAccount, resetPassword, AccountError } from "../../app/accounts/accounts.server.ts";
@@ -79,6 +79,18 @@ describe("sessions", () => {
     if (!r.ok) throw new Error("sign-in failed");
     for (let m = 20; m < 12 * 60; m += 20) expect((await validateSessionToken(t.db, r.token, policy, new Date(now.getTime() + m * min))).ok).toBe(true);
     expect(await validateSessionToken(t.db, r.token, policy, new Date(now.getTime() + 12 * 60 * min))).toEqual({ ok: false, reason: "expired" });
+  });
+
+  it("prunes sessions past their idle timeout or lifetime, and keeps live ones", async () => {
+    const now = new Date("2026-03-04T08:00:00Z");
+    const idle = await signIn(t.db, config, { username: "huyenhoaan.xanamtuan", password: TEST_DEFAULT_PASSWORD }, now);
+    const live = await signIn(t.db, config, { username: "huyenhoaan.xanamtuan", password: TEST_DEFAULT_PASSWORD }, new Date(now.getTime() + 20 * min));
+    if (!idle.ok || !live.ok) throw new Error("sign-in failed");
+    const idOf = (token: string) => token.split(".")[0];
+    const later = new Date(now.getTime() + 35 * min);
+    expect(await deleteExpiredSessions(t.db, policy, later)).toBeGreaterThanOrEqual(1);
+    expect(await t.db("sessions").where({ id: idOf(idle.token) }).first()).toBeUndefined();
+    expect(await t.db("sessions").where({ id: idOf(live.token) }).first()).toBeDefined();
   });
 
   it("stores only a hash of the secret and refuses a forged secret", async () => {
