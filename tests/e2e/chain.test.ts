@@ -75,6 +75,7 @@ describe("the forms chain in a real browser", () => {
     await clerk.selectOption("#addGroup", "02");
     await clerk.click('button[value="add_group"]');
     await clerk.waitForSelector(cell("POP:02:M"));
+    await clerk.waitForSelector('#entry-form[data-enhanced="1"]'); // live totals are a script: wait until it runs
     await clerk.fill(cell("POP:00:M"), "1.200");
     await clerk.fill(cell("POP:00:F"), "1.300");
     await clerk.fill(cell("POP:02:M"), "1.200");

@@ -112,8 +112,12 @@ export function useEntryEnhancements(opts: { formId: string; submissionId: numbe
     };
     form.addEventListener("input", onInput);
     form.addEventListener("focusout", onBlur);
+    // values typed before the script took over count too: total them and keep them
     recompute();
+    if (!saved && inputs().some((i) => i.value !== i.defaultValue)) keep();
+    form.dataset.enhanced = "1";
     return () => {
+      delete form.dataset.enhanced;
       form.removeEventListener("input", onInput);
       form.removeEventListener("focusout", onBlur);
       clearTimeout(timer);
