@@ -5,28 +5,49 @@ import { indicatorSlices } from "./indicator-slices.ts";
 /** A warehouse whose etl_state.marts differs from this is rebuilt in full. */
 export { MARTS_VERSION } from "../warehouse/schema.ts";
 
-/**
- * Full rebuild of mart_indicator_node from fact_indicator_value (inside the
- * load's transaction): every period × every province and district node.
- * Sum indicators slice by slice (small hash tables and sorts; the slices come
- * in indicator order, so the table stays sorted by indicator), then the ratio
- * indicators over the facts of their numerators and denominators.
- */
-export async function buildMartsFull(conn: DuckDBConnection): Promise<number> {
+/** Full rebuild, step 1: mart_indicator_node recreated empty. */
+export async function startMartsFull(conn: DuckDBConnection): Promise<void> {
   await conn.run("drop table if exists mart_indicator_node");
   await conn.run(tableDdl("mart_indicator_node"));
-  let rows = 0;
-  for (const [lo, hi] of await indicatorSlices(conn)) {
-    await conn.run(`create or replace temp view mart_source_facts as select * from fact_indicator_value where indicator_id between ${lo} and ${hi}`);
-    rows += Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_sums")}`)).rowsChanged);
-  }
+}
+
+/**
+ * Full rebuild, step 2 (once per indicator range, in order, right after the
+ * range's facts were written: they are still in the buffer pool): the sum
+ * indicators' rows of the range. The ranges come in indicator order, so the
+ * mart stays sorted by indicator.
+ */
+export async function martsSumsOfRange(conn: DuckDBConnection, lo: number, hi: number): Promise<number> {
+  if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new Error("bad indicator range");
+  await conn.run(`create or replace temp view mart_source_facts as select * from fact_indicator_value where indicator_id between ${lo} and ${hi}`);
+  const rows = Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_sums")}`)).rowsChanged);
+  await conn.run("drop view mart_source_facts");
+  return rows;
+}
+
+/** Full rebuild, step 3 (after every fact is written): the ratio indicators over the facts of their numerators and denominators. */
+export async function martsRatiosFull(conn: DuckDBConnection): Promise<number> {
   await conn.run(`create or replace temp view mart_source_facts as
     select * from fact_indicator_value
      where indicator_id in (select numerator_id from dim_indicator where aggregation = 'ratio'
                             union select denominator_id from dim_indicator where aggregation = 'ratio')`);
-  rows += Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_ratios")}`)).rowsChanged);
+  const rows = Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_ratios")}`)).rowsChanged);
   await conn.run("drop view mart_source_facts");
   return rows;
+}
+
+/**
+ * Full rebuild of mart_indicator_node from fact_indicator_value (inside the
+ * load's transaction): sum indicators slice by slice of indicators, then the
+ * ratio indicators. Rows: every province node for every ethnicity and sex;
+ * district nodes for the all-groups total (ethnicity '00') only — district ×
+ * ethnicity roll-ups are read from the facts.
+ */
+export async function buildMartsFull(conn: DuckDBConnection): Promise<number> {
+  await startMartsFull(conn);
+  let rows = 0;
+  for (const [lo, hi] of await indicatorSlices(conn)) rows += await martsSumsOfRange(conn, lo, hi);
+  return rows + (await martsRatiosFull(conn));
 }
 
 /**

@@ -2,13 +2,14 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Db } from "../app/db/knex.server.ts";
 import type { WarehouseService } from "../warehouse/service.ts";
 import { tableDdl } from "../warehouse/schema.ts";
-import { runChecks, type CheckResult } from "./checks.ts";
+import { FullChecks, runChecks, type CheckResult } from "./checks.ts";
 import { CheckFailedError, EtlError, InjectedFailure } from "./errors.ts";
 import { SELECT_CANDIDATES } from "./extract-sql.ts";
 import { loadDims } from "./load-dims.ts";
-import { copyAllFacts, createStage, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
+import { copyAllFactsToRanges, createStage, insertStageRange, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
+import { planIndicatorRanges } from "./indicator-slices.ts";
 import { loadSubmissionFacts } from "./load-submissions.ts";
-import { buildMartsFull, MARTS_VERSION, refreshMarts, refreshSubmissionMart } from "./load-marts.ts";
+import { martsRatiosFull, martsSumsOfRange, MARTS_VERSION, refreshMarts, refreshSubmissionMart, startMartsFull } from "./load-marts.ts";
 import { acquireEtlLock } from "./lock.ts";
 import { pgQuery } from "./pg-query.ts";
 import { finishRun, startRun, type EtlCounts, type EtlMode, type EtlTrigger } from "./runs.ts";
@@ -33,6 +34,8 @@ export interface EtlRunOptions {
   batchRows?: number;
   /** Tests: throw after this many batches, mid-load. */
   failAfterBatches?: number;
+  /** Full rebuild: facts per indicator range of the stage (default ~2 M; tests make it small to get several ranges). */
+  rangeFacts?: number;
 }
 
 export interface EtlSummary extends EtlCounts {
@@ -151,21 +154,34 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         estimate = est?.n ? Math.round(est.n) : null;
         await conn.run("drop table if exists fact_indicator_value");
         await conn.run(tableDdl("fact_indicator_value"));
-        await createStage(conn);
+        // Facts staged by indicator id range as they arrive; then, range by range in indicator
+        // order, sorted into fact_indicator_value (the table ends up sorted by indicator, period,
+        // unit), the range's sum-mart rows and cell checks computed while its rows are hot, and
+        // its stage dropped. Every check still runs over the final tables (the other checks,
+        // whole-table, after the last range).
+        const ranges = await planIndicatorRanges(db, conn, estimate, opts.rangeFacts);
         progress("facts", 0, estimate);
-        counts.rowsRead = await copyAllFacts(db, conn, batchRows, onBatch);
-        progress("derive", counts.rowsRead, estimate);
-        counts.factsWritten = await insertStaged(conn, true);
-        await conn.run(`drop table ${STAGE}`);
+        const stages = await copyAllFactsToRanges(db, conn, ranges, batchRows, onBatch);
+        counts.rowsRead = stages.reduce((a, st) => a + st.rows, 0);
+        await startMartsFull(conn);
+        const fullChecks = new FullChecks(conn);
+        for (const st of stages) {
+          progress("derive", counts.rowsRead, estimate);
+          counts.factsWritten += await insertStageRange(conn, st);
+          progress("marts", counts.rowsRead, estimate);
+          await martsSumsOfRange(conn, st.lo, st.hi);
+          progress("checks", counts.rowsRead, estimate);
+          await fullChecks.range(st.lo, st.hi);
+        }
         progress("submissions", counts.rowsRead, estimate);
         await loadSubmissionFacts(db, conn, null);
         const sc = await conn.runAndReadAll("select count(*)::integer as n from fact_submission where submission_id is not null");
         counts.submissionsChanged = Number(sc.getRowObjects()[0]?.n ?? 0);
         progress("marts", counts.rowsRead, estimate);
-        await buildMartsFull(conn);
+        await martsRatiosFull(conn);
         await refreshSubmissionMart(conn, null);
         progress("checks", counts.rowsRead, estimate);
-        checks = await runChecks(conn, { all: true });
+        checks = await fullChecks.finish();
       } else {
         progress("changes", 0);
         const candidates = await pgQuery<{ id: number; status: string; updated_at: Date; period_id: number }>(db, SELECT_CANDIDATES, [
@@ -198,7 +214,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
           await createStage(conn);
           counts.rowsRead = await selectFactsOf(db, conn, approvedIds, batchRows, onBatch);
           progress("derive", counts.rowsRead);
-          counts.factsWritten = await insertStaged(conn, false);
+          counts.factsWritten = await insertStaged(conn);
           await conn.run(`drop table ${STAGE}`);
         }
         // Completeness: periods of changed submissions, and every period not yet locked (new assignments, new units).

@@ -1,6 +1,8 @@
--- mart_indicator_node: the facts pre-aggregated per indicator × period × scope node
--- (every province and every district) × ethnicity × sex, maintained by the ETL in the
--- same transaction as the facts.
+-- mart_indicator_node: the facts pre-aggregated per indicator × period × scope node ×
+-- ethnicity × sex, maintained by the ETL in the same transaction as the facts.
+-- Province nodes: every ethnicity and sex. District nodes: the all-groups total
+-- (ethnicity_code '00') only, every sex — district × ethnicity roll-ups are read from the
+-- facts (MARTS_VERSION 3).
 -- Sum indicators: v = sum(value). Ratio indicators (rows keyed by the ratio's own id):
 -- n, d = sums of numerator and denominator over the cells (unit × period × ethnicity ×
 -- sex) where both were reported, so the query layer recomputes n / d × scale exactly as

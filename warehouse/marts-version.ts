@@ -4,4 +4,4 @@
  * effects, because query modules reachable from route files import it and
  * Remix's browser bundle must not pull in warehouse/schema.ts.
  */
-export const MARTS_VERSION = "2";
+export const MARTS_VERSION = "3";
