@@ -5,9 +5,9 @@ import type { Db } from "../app/db/knex.server.ts";
 import { COPY_ALL_FACTS, SELECT_FACTS_OF } from "./extract-sql.ts";
 import { pgQuery } from "./pg-query.ts";
 import { parseBinaryCopy, type PgBinaryType } from "./pg-binary-copy.ts";
+import type { DuckDBTimestampTZValue, DuckDBValue } from "@duckdb/node-api";
 import { ChunkWriter, type ColKind } from "./table-appender.ts";
 
-const FACT_PG_TYPES: PgBinaryType[] = ["int4", "int4", "int4", "text", "text", "float8", "int4", "timestamptz"];
 const FACT_KINDS: ColKind[] = ["int", "int", "int", "text", "text", "double", "int", "timestamptz"];
 
 /** Called every `batchRows` rows read (progress; tests inject failures here). */
@@ -29,14 +29,27 @@ export interface StageRange {
   table: string;
   /** Rows staged. */
   rows: number;
-  /** A row with sex M or F was staged: T = M + F must be derived. */
+  /** A row with a sex other than T was staged: T = M + F must be derived. */
   bySex: boolean;
 }
+
+/** Full rebuild: submission → period, unit, approval time (one row per submission met in the COPY). */
+export const STAGE_SUBMISSIONS = "etl_stage_submissions";
+/** Full rebuild: integer code → ethnicity / sex text. */
+export const STAGE_CODES = "etl_stage_codes";
+
+const COPY_PG_TYPES: PgBinaryType[] = ["int4", "int4", "int4", "textcode", "textcode", "float8", "int4", "timestamptz"];
+const RANGE_KINDS: ColKind[] = ["int", "int", "int", "double", "int"];
 
 /**
  * Every approved fact: binary COPY parsed straight into DuckDB data chunks,
  * each row routed by its indicator id to the stage table of its range
- * (`ranges` contiguous, in order, covering every integer). Returns the stages.
+ * (`ranges` contiguous, in order, covering every integer). A stage row is
+ * compact — (indicator_id, ethnicity code, sex code, value, submission_id):
+ * the period, unit and approval time are the submission's (one row of
+ * `submissions` in the COPY's snapshot; checked on every row) and go to
+ * STAGE_SUBMISSIONS once per submission; ethnicity and sex are integer codes
+ * into STAGE_CODES. `insertStageRange` joins them back.
  */
 export async function copyAllFactsToRanges(
   db: Db,
@@ -48,12 +61,15 @@ export async function copyAllFactsToRanges(
   const stages: StageRange[] = ranges.map(([lo, hi], i) => ({ lo, hi, table: `${STAGE}_${i}`, rows: 0, bySex: false }));
   for (const s of stages) {
     await conn.run(`drop table if exists ${s.table}`);
-    await conn.run(`create temp table ${s.table} as select * from fact_indicator_value limit 0`);
+    await conn.run(`create temp table ${s.table} (indicator_id integer, eth integer, sex integer, value double, submission_id integer)`);
   }
+  await conn.run(`create or replace temp table ${STAGE_SUBMISSIONS} (submission_id integer, period_id integer, unit_id integer, approved_at timestamptz)`);
+  await conn.run(`create or replace temp table ${STAGE_CODES} (code integer, text varchar)`);
+  const codes: string[] = ["T"];
   const writers: ChunkWriter[] = [];
   const client = (await db.client.acquireConnection()) as PgClient;
   try {
-    for (const s of stages) writers.push(await ChunkWriter.open(conn, s.table, FACT_KINDS));
+    for (const s of stages) writers.push(await ChunkWriter.open(conn, s.table, RANGE_KINDS));
     // indicator id → range: a Map for the ids met so far, a binary search over the bounds otherwise
     const his = stages.map((s) => s.hi);
     const rangeOf = new Map<number, number>();
@@ -67,22 +83,53 @@ export async function copyAllFactsToRanges(
       }
       return a;
     };
+    const subs = new Map<number, [number, number, DuckDBValue]>();
+    let lastSub = -1;
+    let lastEntry: [number, number, DuckDBValue] | undefined;
+    const row: DuckDBValue[] = new Array(5);
     const stream = client.query(pgCopy.to(COPY_ALL_FACTS));
     let n = 0;
-    const rows = await parseBinaryCopy(stream, FACT_PG_TYPES, (v) => {
-      const id = v[0] as number;
-      let r = rangeOf.get(id);
-      if (r === undefined) {
-        r = find(id);
-        rangeOf.set(id, r);
-      }
-      writers[r]!.pushRaw(v);
-      if (v[4] !== "T") stages[r]!.bySex = true;
-      if (++n % batchRows === 0) onBatch(n);
-    });
+    const rows = await parseBinaryCopy(
+      stream,
+      COPY_PG_TYPES,
+      (v) => {
+        const id = v[0] as number;
+        let r = rangeOf.get(id);
+        if (r === undefined) {
+          r = find(id);
+          rangeOf.set(id, r);
+        }
+        const sub = v[6] as number;
+        if (sub !== lastSub || lastEntry === undefined) {
+          lastEntry = subs.get(sub);
+          if (lastEntry === undefined) {
+            lastEntry = [v[1] as number, v[2] as number, v[7]!];
+            subs.set(sub, lastEntry);
+          }
+          lastSub = sub;
+        }
+        if (lastEntry[0] !== v[1] || lastEntry[1] !== v[2] || (lastEntry[2] !== v[7] && !sameTimestamp(lastEntry[2], v[7]!)))
+          throw new Error(`phiếu ${sub}: kỳ/đơn vị/thời điểm duyệt không nhất quán / submission ${sub}: inconsistent period, unit or approval time`);
+        row[0] = id;
+        row[1] = v[3]!;
+        row[2] = v[4]!;
+        row[3] = v[5]!;
+        row[4] = sub;
+        writers[r]!.pushRaw(row);
+        if (v[4] !== 0) stages[r]!.bySex = true; // code 0 is 'T'
+        if (++n % batchRows === 0) onBatch(n);
+      },
+      { codes },
+    );
     stages.forEach((s, i) => (s.rows = writers[i]!.close()));
     writers.length = 0;
     if (stages.reduce((a, s) => a + s.rows, 0) !== rows) throw new Error("staged rows ≠ rows read");
+    const sw = await ChunkWriter.open(conn, STAGE_SUBMISSIONS, ["int", "int", "int", "timestamptz"]);
+    for (const [sub, [period, unit, at]] of subs) sw.pushRaw([sub, period, unit, at]);
+    sw.close();
+    const cw = await ChunkWriter.open(conn, STAGE_CODES, ["int", "text"]);
+    codes.forEach((c, i) => cw.push([i, c]));
+    cw.close();
     return stages;
   } finally {
     for (const w of writers) {
@@ -96,20 +143,40 @@ export async function copyAllFactsToRanges(
   }
 }
 
+function sameTimestamp(a: DuckDBValue, b: DuckDBValue): boolean {
+  if (a === null || b === null) return a === b;
+  return (a as DuckDBTimestampTZValue).micros === (b as DuckDBTimestampTZValue).micros;
+}
+
 /**
- * One stage range → fact_indicator_value, sorted by indicator, period, unit,
- * with T = M + F derived for by-sex cells (only when the range staged M/F
- * rows); the stage is dropped. Ranges inserted in order leave the table in
- * that order (zone maps skip most row groups in selective queries) while
- * every sort stays the size of one range.
+ * One stage range → fact_indicator_value: the stage joined back to its
+ * submissions and codes, T = M + F derived for by-sex cells (only when the
+ * range staged M/F rows), sorted by indicator, period, unit; the stage is
+ * dropped. Ranges inserted in order leave the table in that order (zone maps
+ * skip most row groups in selective queries) while every sort stays the size
+ * of one range.
  */
 export async function insertStageRange(conn: DuckDBConnection, s: StageRange): Promise<number> {
+  const staged = `
+    select r.indicator_id, b.period_id, b.unit_id, e.text as ethnicity_code, x.text as sex, r.value, r.submission_id, b.approved_at
+      from ${s.table} r
+      join ${STAGE_SUBMISSIONS} b using (submission_id)
+      join ${STAGE_CODES} e on e.code = r.eth
+      join ${STAGE_CODES} x on x.code = r.sex`;
   const r = await conn.run(`
     insert into fact_indicator_value
-    ${s.bySex ? `with derived as (${derivedT(s.table)}) select * from ${s.table} union all select * from derived` : `select * from ${s.table}`}
+    ${s.bySex ? `with staged as materialized (${staged}), derived as (${derivedT("staged")}) select * from staged union all select * from derived` : staged}
     order by indicator_id, period_id, unit_id`);
   await conn.run(`drop table ${s.table}`);
-  return Number(r.rowsChanged);
+  const written = Number(r.rowsChanged);
+  if (!s.bySex && written !== s.rows) throw new Error(`${s.table}: ${s.rows} dòng tạm, ghi ${written} / staged ${s.rows}, wrote ${written}`);
+  return written;
+}
+
+/** After the last range. */
+export async function dropStageTables(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`drop table if exists ${STAGE_SUBMISSIONS}`);
+  await conn.run(`drop table if exists ${STAGE_CODES}`);
 }
 
 const derivedT = (table: string) => `

@@ -6,9 +6,12 @@ import { DuckDBTimestampTZValue, type DuckDBValue } from "@duckdb/node-api";
  * that decodes each field straight into the DuckDB value the appender takes:
  * no intermediate row objects, no text parsing of numbers.
  *
- * Supported column types: int4, float8, text, timestamptz, bool.
+ * Supported column types: int4, float8, text, timestamptz, bool; and
+ * "textcode": a text column decoded to a dense integer code, the index of its
+ * string in `opts.codes` (strings met for the first time are appended), for
+ * low-cardinality columns (ethnicity, sex) staged as integers.
  */
-export type PgBinaryType = "int4" | "float8" | "text" | "timestamptz" | "bool";
+export type PgBinaryType = "int4" | "float8" | "text" | "textcode" | "timestamptz" | "bool";
 
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 const PG_EPOCH_MICROS = 946_684_800_000_000n; // 2000-01-01 in Unix micros
@@ -21,6 +24,7 @@ export async function parseBinaryCopy(
   stream: Readable,
   types: readonly PgBinaryType[],
   onRow: (values: DuckDBValue[]) => void,
+  opts: { codes?: string[] } = {},
 ): Promise<number> {
   let buf: Buffer = Buffer.alloc(0);
   let headerDone = false;
@@ -28,9 +32,21 @@ export async function parseBinaryCopy(
   let rows = 0;
   const ncols = types.length;
   const values: DuckDBValue[] = new Array(ncols);
-  let lastTsRaw = -1n;
+  let lastTsHi = 0;
+  let lastTsLo = 0;
   let lastTs: DuckDBTimestampTZValue | null = null;
   const shortText = new Map<number, string>();
+  const codes = opts.codes ?? [];
+  const codeOf = new Map<string, number>(codes.map((c, i) => [c, i]));
+  const shortCode = new Map<number, number>();
+  const code = (str: string): number => {
+    let c = codeOf.get(str);
+    if (c === undefined) {
+      c = codes.push(str) - 1;
+      codeOf.set(str, c);
+    }
+    return c;
+  };
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
@@ -90,14 +106,28 @@ export async function parseBinaryCopy(
               values[i] = str;
             } else values[i] = buf.toString("utf8", p, p + fl);
             break;
+          case "textcode":
+            if (fl <= 3) {
+              const k = (fl << 24) | ((fl > 0 ? buf[p]! : 0) << 16) | ((fl > 1 ? buf[p + 1]! : 0) << 8) | (fl > 2 ? buf[p + 2]! : 0);
+              let c = shortCode.get(k);
+              if (c === undefined) {
+                c = code(buf.toString("utf8", p, p + fl));
+                shortCode.set(k, c);
+              }
+              values[i] = c;
+            } else values[i] = code(buf.toString("utf8", p, p + fl));
+            break;
           case "bool":
             values[i] = buf[p] === 1;
             break;
           case "timestamptz": {
-            const raw = buf.readBigInt64BE(p);
-            if (raw !== lastTsRaw) {
-              lastTsRaw = raw;
-              lastTs = new DuckDBTimestampTZValue(raw + PG_EPOCH_MICROS);
+            // consecutive rows mostly share it (one submission): compare the raw words, decode on change
+            const hi = buf.readInt32BE(p);
+            const lo = buf.readInt32BE(p + 4);
+            if (lastTs === null || hi !== lastTsHi || lo !== lastTsLo) {
+              lastTsHi = hi;
+              lastTsLo = lo;
+              lastTs = new DuckDBTimestampTZValue(buf.readBigInt64BE(p) + PG_EPOCH_MICROS);
             }
             values[i] = lastTs;
             break;

@@ -6,7 +6,7 @@ import { FullChecks, runChecks, type CheckResult } from "./checks.ts";
 import { CheckFailedError, EtlError, InjectedFailure } from "./errors.ts";
 import { SELECT_CANDIDATES } from "./extract-sql.ts";
 import { loadDims } from "./load-dims.ts";
-import { copyAllFactsToRanges, createStage, insertStageRange, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
+import { copyAllFactsToRanges, createStage, dropStageTables, insertStageRange, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
 import { planIndicatorRanges } from "./indicator-slices.ts";
 import { loadSubmissionFacts } from "./load-submissions.ts";
 import { martsRatiosFull, martsSumsOfRange, MARTS_VERSION, refreshMarts, refreshSubmissionMart, startMartsFull } from "./load-marts.ts";
@@ -173,6 +173,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
           progress("checks", counts.rowsRead, estimate);
           await fullChecks.range(st.lo, st.hi);
         }
+        await dropStageTables(conn);
         progress("submissions", counts.rowsRead, estimate);
         await loadSubmissionFacts(db, conn, null);
         const sc = await conn.runAndReadAll("select count(*)::integer as n from fact_submission where submission_id is not null");
