@@ -45,3 +45,17 @@ export function plainRows(reader: DuckDBResultReader): Record<string, unknown>[]
   }
   return out;
 }
+
+/** Every column of a result as plain values (primitives pass through untouched). */
+export function plainColumns(reader: DuckDBResultReader): { names: string[]; columns: unknown[][]; rowCount: number } {
+  const names = reader.columnNames();
+  const columns = reader.getColumns().map((col) => {
+    for (let i = 0; i < col.length; i++) {
+      const v = col[i];
+      if (v !== null && typeof v === "object") return col.map(plainValue);
+      if (typeof v === "bigint") return col.map(plainValue);
+    }
+    return col as unknown[];
+  });
+  return { names, columns, rowCount: reader.currentRowCount };
+}

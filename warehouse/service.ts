@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { plainRows } from "./plain-values.ts";
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
+import { plainColumns, plainRows } from "./plain-values.ts";
 import { TABLES, tableDdl } from "./schema.ts";
-import type { WarehouseReader } from "./query/types.ts";
+import type { ResultColumns, WarehouseReader } from "./query/types.ts";
 
 /**
  * The one DuckDB instance of a process. DuckDB lets a single process write a
@@ -18,8 +18,10 @@ import type { WarehouseReader } from "./query/types.ts";
 export interface WarehouseService extends WarehouseReader {
   readonly path: string;
   readonly instance: DuckDBInstance;
-  /** A dedicated connection for a writer (the ETL); close it when done. */
+  /** A dedicated connection for a writer (the ETL); close it when done (memoised look-ups are dropped then). */
   connect(): Promise<DuckDBConnection>;
+  memo<T>(key: string, load: () => Promise<T>): Promise<T>;
+  columns(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<ResultColumns>;
   /** True when the file has been loaded at least once (etl_state has a loaded_at). */
   isLoaded(): Promise<boolean>;
   close(): Promise<void>;
@@ -80,19 +82,74 @@ export async function openWarehouse(config: WarehouseConfig): Promise<WarehouseS
     else idle.push(c);
   }
 
+  // memo(): values kept per writer generation. Every writer connection bumps the generation
+  // when it opens and when it closes, and nothing is kept while one is open, so a value
+  // computed before or during a write is never served after it.
+  let generation = 0;
+  let writers = 0;
+  const memos = new Map<string, { generation: number; value: Promise<unknown> }>();
+  async function connectWriter(): Promise<DuckDBConnection> {
+    const c = await instance.connect();
+    writers++;
+    generation++;
+    let open = true;
+    const done = () => {
+      if (!open) return;
+      open = false;
+      writers--;
+      generation++;
+    };
+    const closeSync = c.closeSync.bind(c);
+    const disconnectSync = c.disconnectSync.bind(c);
+    c.closeSync = () => {
+      try {
+        closeSync();
+      } finally {
+        done();
+      }
+    };
+    c.disconnectSync = () => {
+      try {
+        disconnectSync();
+      } finally {
+        done();
+      }
+    };
+    return c;
+  }
+
+  async function read<T>(sql: string, params: readonly unknown[], convert: (r: DuckDBResultReader) => T): Promise<T> {
+    const c = await acquire();
+    try {
+      // Without parameters one call runs the statement; with them the binding extracts,
+      // prepares, binds and runs it (four trips to DuckDB's thread, and a second plan).
+      return convert(params.length > 0 ? await c.runAndReadAll(sql, params as DuckDBValue[]) : await c.runAndReadAll(sql));
+    } finally {
+      release(c);
+    }
+  }
+
   const service: WarehouseService = {
     path: config.path,
     instance,
     async all(sql, params = []) {
-      const c = await acquire();
-      try {
-        const reader = await c.runAndReadAll(sql, params as DuckDBValue[]);
-        return plainRows(reader);
-      } finally {
-        release(c);
-      }
+      return read(sql, params, plainRows);
     },
-    connect: () => instance.connect(),
+    async columns(sql, params = []) {
+      return read(sql, params, plainColumns);
+    },
+    memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+      if (writers > 0) return load();
+      const hit = memos.get(key);
+      if (hit && hit.generation === generation) return hit.value as Promise<T>;
+      const entry = { generation, value: load() as Promise<unknown> };
+      memos.set(key, entry);
+      entry.value.catch(() => {
+        if (memos.get(key) === entry) memos.delete(key);
+      });
+      return entry.value as Promise<T>;
+    },
+    connect: connectWriter,
     async isLoaded() {
       const rows = await service.all(`select value from etl_state where key = 'loaded_at'`);
       return rows.length > 0;

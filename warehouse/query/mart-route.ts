@@ -1,5 +1,5 @@
 import type { Scope } from "../../app/scope/scope.ts";
-import { marks } from "./scope-sql.ts";
+import { unitTiers } from "./lookups.ts";
 import type { Dimension, IndicatorFilters, UnitLevel, WarehouseReader } from "./types.ts";
 
 /** Node levels kept in mart_indicator_node. */
@@ -17,7 +17,9 @@ const RANK: Record<string, number> = { province: 1, department: 2, district: 2, 
  *    unit at or above that level (a commune user falls back to the facts);
  *  - not grouped by unit: the restrictions name nodes of one level exactly
  *    (the unitIds, or else every grant), and any other restriction lies at or
- *    above it.
+ *    above it;
+ *  - district nodes hold the all-groups total only ('00', every sex): a request
+ *    by ethnicity uses them only at the province level.
  * Returns the level to use, or null to read the facts.
  */
 export async function martLevelFor(
@@ -31,24 +33,23 @@ export async function martLevelFor(
   const prefixes = [...new Set(scope.grants.filter((g) => g.pathPrefix && (g.domains === null || g.domains.length > 0)).map((g) => g.pathPrefix))];
   const unitIds = [...new Set(f.unitIds ?? [])];
   if (prefixes.length === 0) return null;
-  const rows = await wh.all(
-    `select unit_id, path, tier from dim_unit where path in (${marks(prefixes.length)})${unitIds.length ? ` or unit_id in (${marks(unitIds.length)})` : ""}`,
-    [...prefixes, ...unitIds],
-  );
-  const tierOfPath = new Map(rows.map((r) => [String(r.path), String(r.tier)]));
-  const tierOfId = new Map(rows.map((r) => [Number(r.unit_id), String(r.tier)]));
+  const { tierOfPath, tierOfId } = await unitTiers(wh);
   const grantTiers = prefixes.map((p) => tierOfPath.get(p));
   const idTiers = unitIds.map((id) => tierOfId.get(id));
   if ([...grantTiers, ...idTiers].some((t) => t === undefined || !(t in RANK))) return null;
   const rank = (t: string | undefined) => RANK[t!]!;
   const atOrAbove = (ts: (string | undefined)[], l: MartLevel) => ts.every((t) => rank(t) <= RANK[l]!);
 
+  // District nodes hold the all-groups total ('00') only; by ethnicity, a district is read from the facts.
+  const totalsOnly = !group.has("ethnicity") && (f.ethnicities === undefined || (f.ethnicities.length === 1 && f.ethnicities[0] === "00"));
   if (group.has("unit")) {
     const l = level as MartLevel;
+    if (l === "district" && !totalsOnly) return null;
     if (l === "province") return [...grantTiers, ...idTiers].every((t) => t === "province") ? l : null;
     return atOrAbove(grantTiers, l) && atOrAbove(idTiers, l) ? l : null;
   }
   for (const l of ["province", "district"] as const) {
+    if (l === "district" && !totalsOnly) continue;
     if (unitIds.length > 0) {
       if (idTiers.every((t) => t === l) && atOrAbove(grantTiers, l) && (l === "district" || grantTiers.every((t) => t === "province"))) return l;
     } else if (grantTiers.every((t) => t === l)) return l;

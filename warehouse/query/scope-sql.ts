@@ -25,3 +25,12 @@ export function scopePredicate(scope: Scope, pathCol: string, domainCol: string)
 
 /** Placeholders "?, ?, ?" for a list. */
 export const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+/**
+ * Integers the query layer inlines (ids from the warehouse's own dimensions and catalogue):
+ * checked to be safe integers, so the SQL text can never carry anything else.
+ */
+export function intList(xs: readonly number[]): string {
+  for (const x of xs) if (!Number.isSafeInteger(x)) throw new Error(`not an integer id: ${String(x).slice(0, 20)}`);
+  return xs.join(", ");
+}

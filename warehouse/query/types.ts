@@ -133,6 +133,34 @@ export interface Freshness {
 export interface WarehouseReader {
   /** Runs a bound query and returns plain objects (BIGINT/DECIMAL → number, dates → ISO strings). */
   all(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<Record<string, unknown>[]>;
+  /**
+   * A value derived from the warehouse that changes only when a writer commits (the
+   * indicator catalogue, the unit tree), computed once and kept until a writer
+   * connection opens or closes. Readers without it compute every time.
+   */
+  memo?<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** The same as `all`, column by column (no object per row): for results of thousands of rows. */
+  columns?(sql: string, params?: readonly (string | number | boolean | null)[]): Promise<ResultColumns>;
+}
+
+/** A result as plain columns: `columns[j][i]` is row i of column `names[j]`. */
+export interface ResultColumns {
+  names: string[];
+  columns: unknown[][];
+  rowCount: number;
+}
+
+/** `wh.columns` where the reader has it, else `all` turned into columns. */
+export async function readColumns(wh: WarehouseReader, sql: string, params: readonly (string | number | boolean | null)[] = []): Promise<ResultColumns> {
+  if (wh.columns) return wh.columns(sql, params);
+  const rows = await wh.all(sql, params);
+  const names = rows.length > 0 ? Object.keys(rows[0]!) : [];
+  return { names, columns: names.map((n) => rows.map((r) => r[n])), rowCount: rows.length };
+}
+
+/** `wh.memo` where the reader has one, else `load()`. */
+export function memoised<T>(wh: WarehouseReader, key: string, load: () => Promise<T>): Promise<T> {
+  return wh.memo ? wh.memo(key, load) : load();
 }
 
 export type { Scope };

@@ -1,0 +1,42 @@
+import type { Scope } from "../../app/scope/scope.ts";
+import type { Dimensions } from "./lookups.ts";
+import type { MartLevel } from "./mart-route.ts";
+
+/*
+ * The caller's scope resolved against the memoised unit tree, so the SQL gets a
+ * list of node ids (or nothing at all when the scope covers every unit) instead
+ * of a join to dim_unit and a path predicate. Answers are kept per warehouse
+ * generation in Dimensions.derived.
+ */
+
+/**
+ * Nodes of a mart level the scope lets an indicator of `domain` through, within the
+ * unitIds subtrees: "all" when that is every node of the level.
+ */
+export function visibleNodes(dims: Dimensions, scope: Scope, domain: string, level: MartLevel, unitIds: readonly number[] | undefined): number[] | "all" {
+  const prefixes = scope.grants.filter((g) => g.pathPrefix && (g.domains === null || g.domains.includes(domain))).map((g) => g.pathPrefix!);
+  const within = unitIds ? unitIds.map((id) => dims.unitById.get(id)?.path).filter((p): p is string => p !== undefined) : null;
+  const key = `nodes\n${level}\n${prefixes.join("\t")}\n${within ? within.join("\t") : "*"}`;
+  const hit = dims.derived.get(key) as number[] | "all" | undefined;
+  if (hit) return hit;
+  const nodes: number[] = [];
+  let all = true;
+  for (const u of dims.units) {
+    if (u.tier !== level) continue;
+    if (prefixes.some((p) => u.path.startsWith(p)) && (!within || within.some((p) => u.path.startsWith(p)))) nodes.push(u.unit_id);
+    else all = false;
+  }
+  const out = all ? "all" : nodes;
+  dims.derived.set(key, out);
+  return out;
+}
+
+/** Every unit of the warehouse lies under one of these path prefixes. */
+export function coversEveryUnit(dims: Dimensions, prefixes: string[]): boolean {
+  const key = `covers\n${prefixes.join("\t")}`;
+  const hit = dims.derived.get(key) as boolean | undefined;
+  if (hit !== undefined) return hit;
+  const out = dims.units.every((u) => prefixes.some((p) => u.path.startsWith(p)));
+  dims.derived.set(key, out);
+  return out;
+}
