@@ -1,14 +1,15 @@
 /**
- * npm run bench [-- --scale province|national] [--communes N] [--indicators N] [--years N] [--memory 2GB] [--json] [--keep] [--runs N]
+ * npm run bench [-- --scale province|national] [--communes N] [--indicators N] [--years N] [--memory 2GB] [--json] [--keep] [--reuse DB] [--runs N]
  *
  * Generates synthetic operational data in a fresh Postgres database, then in
  * one run measures: the COPY ceiling, the full ETL, incremental freshness
  * (approval → visible), the typical dashboard queries on DuckDB and on
  * Postgres (with DBA indexes), and the ETL's peak memory.
  *   province (default): 161 communes, 200 indicators, 10 years (≈ 1.6 M facts)
- *   national:          2 000 communes by default (≈ 19 M facts, feasible in minutes on
- *                      2 cores); --communes 10000 is the full national size (≈ 93 M facts,
- *                      ≈ 15 GB of Postgres, half an hour on an idle 2-core machine)
+ *   national:          10 000 communes, the issue's national size (≈ 93 M facts, ≈ 15 GB
+ *                      of Postgres, about half an hour on 2 cores); --communes 2000 (≈ 19 M
+ *                      facts) or 5000 (≈ 47 M) measure in minutes
+ * --reuse DB measures a database kept by an earlier --keep run again, without generating.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -23,7 +24,7 @@ import { openWarehouse } from "../warehouse/service.ts";
 import { createEtlRunner } from "../etl/runner.ts";
 import { COPY_ALL_FACTS } from "../etl/extract-sql.ts";
 import { queryIndicators } from "../warehouse/query/index.ts";
-import { addPostgresIndexes, generate, type BenchSize } from "./generate.ts";
+import { addPostgresIndexes, generate, measureExisting, type BenchSize } from "./generate.ts";
 import { benchQueries, duckSource, median } from "./queries.ts";
 
 interface Args {
@@ -31,6 +32,8 @@ interface Args {
   size: BenchSize;
   json: boolean;
   keep: boolean;
+  /** A database kept by an earlier --keep run: measured again without generating. */
+  reuse: string | undefined;
   memory: string | undefined;
   runs: number;
 }
@@ -49,7 +52,7 @@ function parseArgs(argv: string[]): Args {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${name} phải là số nguyên dương / must be a positive integer`);
     return n;
   };
-  const communes = num("--communes", scale === "national" ? 2_000 : 161);
+  const communes = num("--communes", scale === "national" ? 10_000 : 161);
   return {
     scale,
     size: {
@@ -59,7 +62,8 @@ function parseArgs(argv: string[]): Args {
       years: num("--years", 10),
     },
     json: argv.includes("--json"),
-    keep: argv.includes("--keep"),
+    keep: argv.includes("--keep") || val("--reuse") !== undefined,
+    reuse: val("--reuse"),
     memory: val("--memory"),
     runs: num("--runs", 7),
   };
@@ -85,10 +89,11 @@ async function copyCeiling(url: string): Promise<{ rows: number; seconds: number
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const pgh = await openPostgres({ databaseUrl: process.env.DATABASE_URL, dataDir: path.resolve(process.env.DATA_DIR ?? "./data", "bench-pg") });
-  const dbName = `csdl_bench_${args.scale}_${randomBytes(3).toString("hex")}`;
+  if (args.reuse !== undefined && !/^csdl_bench_[a-z0-9_]+$/.test(args.reuse)) throw new Error(`--reuse: tên CSDL của bench / a bench database name (${args.reuse})`);
+  const dbName = args.reuse ?? `csdl_bench_${args.scale}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: pgh.url });
   await admin.connect();
-  await admin.query(`create database ${dbName}`);
+  if (!args.reuse) await admin.query(`create database ${dbName}`);
   const u = new URL(pgh.url);
   u.pathname = `/${dbName}`;
   const url = u.toString();
@@ -97,7 +102,7 @@ async function main() {
   try {
     await migrate(db);
     log(`Sinh dữ liệu ${args.scale}: ${args.size.communes} xã, ${args.size.indicators} chỉ tiêu, ${args.size.years} năm… / generating`);
-    const gen = await generate(db, args.size, log);
+    const gen = args.reuse ? await measureExisting(db) : await generate(db, args.size, log);
     log(`  ${gen.facts.toLocaleString("vi-VN")} facts trong ${gen.seconds.toFixed(1)} s`);
 
     log("Trần COPY … TO STDOUT / COPY ceiling…");

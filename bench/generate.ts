@@ -112,9 +112,14 @@ export async function generate(db: Db, size: BenchSize, log: (m: string) => void
     await db.raw("set session_replication_role = origin");
   }
   await db.raw("analyze");
+  return { ...(await measureExisting(db)), seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Facts and submissions of a generated (or kept, `--reuse`) bench database. */
+export async function measureExisting(db: Db): Promise<{ facts: number; submissions: number; seconds: number }> {
   const [{ n: facts }] = (await db.raw(`select count(*)::bigint as n from submission_values v join submissions s on s.id = v.submission_id where s.status = 'approved'`)).rows;
   const [{ n: submissions }] = (await db.raw(`select count(*)::int as n from submissions`)).rows;
-  return { facts: Number(facts), submissions, seconds: (performance.now() - t0) / 1000 };
+  return { facts: Number(facts), submissions, seconds: 0 };
 }
 
 /**
