@@ -340,9 +340,10 @@ grouped as (
    group by all
 )`;
   }
-  const outCols = ["ind", ...dimCols.filter((c) => c !== "period")];
+  // Only what varies crosses into JS: the indicator when there are several, the parts when a ratio is asked.
+  const outCols = [...(asked.length > 1 ? ["ind"] : []), ...dimCols.filter((c) => c !== "period"), ...(ratios.length > 0 ? ["n_sum", "d_sum"] : []), "facts"];
   const sql = `with ${grouped}
-select ${outCols.map((x) => `c.${x}, `).join("")}c.n_sum, c.d_sum, c.facts, ${valueExpr} as value
+select ${outCols.map((x) => `c.${x}, `).join("")}${valueExpr} as value
   from grouped c
  order by ${order}
  limit ${limit + 1}`;
@@ -393,9 +394,10 @@ function toRows(
   };
   const [ind, value, nSum, dSum, facts] = [col("ind"), col("value"), col("n_sum"), col("d_sum"), col("facts")];
   const [unitId, ethnicity, periodId, year, sex] = [col("unit_id"), col("ethnicity"), col("period_id"), col("year"), col("sex")];
+  const only = byId.size === 1 ? [...byId.values()][0]! : null;
   const out: IndicatorRow[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const m = byId.get(Number(ind[i]))!;
+    const m = only ?? byId.get(Number(ind[i]))!;
     const ratio = m.aggregation === "ratio";
     const v = num(value[i]);
     const row: IndicatorRow = {
