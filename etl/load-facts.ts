@@ -83,9 +83,14 @@ export async function copyAllFactsToRanges(
       }
       return a;
     };
-    const subs = new Map<number, [number, number, DuckDBValue]>();
+    // per-row lookups by small non-negative ids go through arrays, others through Maps
+    const SMALL = 1 << 22;
+    const rangeSmall: number[] = [];
+    type Sub = [number, number, DuckDBValue];
+    const subs = new Map<number, Sub>();
+    const subsSmall: (Sub | undefined)[] = [];
     let lastSub = -1;
-    let lastEntry: [number, number, DuckDBValue] | undefined;
+    let lastEntry: Sub | undefined;
     const row: DuckDBValue[] = new Array(5);
     const stream = client.query(pgCopy.to(COPY_ALL_FACTS));
     let n = 0;
@@ -94,16 +99,24 @@ export async function copyAllFactsToRanges(
       COPY_PG_TYPES,
       (v) => {
         const id = v[0] as number;
-        let r = rangeOf.get(id);
-        if (r === undefined) {
-          r = find(id);
-          rangeOf.set(id, r);
+        let r: number | undefined;
+        if (id >= 0 && id < SMALL) {
+          r = rangeSmall[id];
+          if (r === undefined) r = rangeSmall[id] = find(id);
+        } else {
+          r = rangeOf.get(id);
+          if (r === undefined) {
+            r = find(id);
+            rangeOf.set(id, r);
+          }
         }
         const sub = v[6] as number;
         if (sub !== lastSub || lastEntry === undefined) {
-          lastEntry = subs.get(sub);
+          const small = sub >= 0 && sub < SMALL;
+          lastEntry = small ? subsSmall[sub] : subs.get(sub);
           if (lastEntry === undefined) {
             lastEntry = [v[1] as number, v[2] as number, v[7]!];
+            if (small) subsSmall[sub] = lastEntry;
             subs.set(sub, lastEntry);
           }
           lastSub = sub;

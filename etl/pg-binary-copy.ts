@@ -32,9 +32,9 @@ export async function parseBinaryCopy(
   let rows = 0;
   const ncols = types.length;
   const values: DuckDBValue[] = new Array(ncols);
-  let lastTsHi = 0;
-  let lastTsLo = 0;
+  let lastTsKey = 0;
   let lastTs: DuckDBTimestampTZValue | null = null;
+  const tsCache = new Map<number, DuckDBTimestampTZValue>();
   const shortText = new Map<number, string>();
   const codes = opts.codes ?? [];
   const codeOf = new Map<string, number>(codes.map((c, i) => [c, i]));
@@ -121,13 +121,17 @@ export async function parseBinaryCopy(
             values[i] = buf[p] === 1;
             break;
           case "timestamptz": {
-            // consecutive rows mostly share it (one submission): compare the raw words, decode on change
-            const hi = buf.readInt32BE(p);
-            const lo = buf.readInt32BE(p + 4);
-            if (lastTs === null || hi !== lastTsHi || lo !== lastTsLo) {
-              lastTsHi = hi;
-              lastTsLo = lo;
-              lastTs = new DuckDBTimestampTZValue(buf.readBigInt64BE(p) + PG_EPOCH_MICROS);
+            // few distinct values (one per submission): one value object per distinct raw value,
+            // found by the raw words — no BigInt arithmetic per row
+            const key = buf.readInt32BE(p) * 4294967296 + buf.readUInt32BE(p + 4);
+            if (key !== lastTsKey || lastTs === null) {
+              lastTsKey = key;
+              lastTs = tsCache.get(key) ?? null;
+              if (lastTs === null) {
+                lastTs = new DuckDBTimestampTZValue(buf.readBigInt64BE(p) + PG_EPOCH_MICROS);
+                if (tsCache.size >= 100_000) tsCache.clear();
+                tsCache.set(key, lastTs);
+              }
             }
             values[i] = lastTs;
             break;
