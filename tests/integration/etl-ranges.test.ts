@@ -6,6 +6,7 @@ import { createTestDb, type TestDb } from "../setup/db.ts";
 import { openWarehouse, type WarehouseService } from "../../warehouse/service.ts";
 import { createEtlRunner } from "../../etl/runner.ts";
 import { InjectedFailure } from "../../etl/errors.ts";
+import { runChecks } from "../../etl/checks.ts";
 import { approve, createSubmission, setupFixture, warehouseSnapshot, type Fixture } from "../fixtures/etl-fixture.ts";
 
 /**
@@ -136,6 +137,33 @@ describe("full rebuild by indicator range", () => {
     const wh = await openWarehouse({ path: file });
     try {
       expect(await full(wh)).toEqual(ok.snap);
+    } finally {
+      await wh.close();
+    }
+  });
+
+  it("the cell checks over the final facts find a duplicated cell (range by range)", async () => {
+    const file = path.join(dir, "dup.duckdb");
+    expect((await build(file, { rangeFacts: 3 })).r.status).toBe("succeeded");
+    const wh = await openWarehouse({ path: file });
+    try {
+      const conn = await wh.connect();
+      try {
+        await conn.run("begin transaction");
+        const clean = await runChecks(conn, { all: true });
+        expect(clean.every((c) => c.rows === 0)).toBe(true);
+        // one cell twice (a second submission id), in the last indicator's range
+        await conn.run(`insert into fact_indicator_value
+          select * replace (submission_id + 100000 as submission_id) from fact_indicator_value
+           where indicator_id = (select max(indicator_id) from fact_indicator_value) limit 1`);
+        const found = await runChecks(conn, { all: true });
+        const grain = found.find((c) => c.name === "fact_unique_grain")!;
+        expect(grain.rows).toBe(1);
+        expect(grain.sample[0]).toMatchObject({ n: 2 });
+        await conn.run("rollback");
+      } finally {
+        conn.closeSync();
+      }
     } finally {
       await wh.close();
     }
