@@ -18,7 +18,8 @@ const INT_MAX = 2_147_483_647;
  * Indicator id ranges for a full rebuild, planned before any fact is read:
  * they cover every integer (an unexpected id still lands in exactly one
  * range) and each holds about `sliceFacts` of the `estimate` facts. The
- * expected share of each indicator comes from Postgres' statistics of
+ * `estimate` is Postgres' row estimate of submission_values (its size when
+ * never analysed). The expected share of each indicator comes from Postgres' statistics of
  * submission_values.indicator_id (its most common values), the rest spread
  * evenly over the other sum indicators of dim_indicator.
  */
@@ -32,7 +33,12 @@ export async function planIndicatorRanges(
     .getRowObjects()
     .map((r) => Number(r.indicator_id));
   if (!ids.every(Number.isSafeInteger)) throw new Error("bad indicator id");
-  const total = Math.max(estimate ?? 0, 1);
+  let total = estimate ?? 0;
+  if (total <= 0) {
+    // never analysed (reltuples unknown): guess from the table's size, ~60 bytes a value row
+    const [size] = await pgQuery<{ bytes: number }>(db, "select pg_relation_size('submission_values')::float8 as bytes");
+    total = Math.max(1, Math.round(Number(size?.bytes ?? 0) / 60));
+  }
   const nRanges = Math.max(1, Math.min(ids.length, Math.ceil(total / sliceFacts)));
   if (nRanges === 1 || ids.length === 0) return [[INT_MIN, INT_MAX]];
   const known = new Map<number, number>();
