@@ -101,9 +101,10 @@ async function main() {
   const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), "csdl-bench-"));
   try {
     await migrate(db);
-    log(`Sinh dữ liệu ${args.scale}: ${args.size.communes} xã, ${args.size.indicators} chỉ tiêu, ${args.size.years} năm… / generating`);
+    if (args.reuse) log(`Dùng lại CSDL ${dbName} / reusing a kept database`);
+    else log(`Sinh dữ liệu ${args.scale}: ${args.size.communes} xã, ${args.size.indicators} chỉ tiêu, ${args.size.years} năm… / generating`);
     const gen = args.reuse ? await measureExisting(db) : await generate(db, args.size, log);
-    log(`  ${gen.facts.toLocaleString("vi-VN")} facts trong ${gen.seconds.toFixed(1)} s`);
+    log(`  ${gen.facts.toLocaleString("vi-VN")} facts${args.reuse ? "" : ` trong ${gen.seconds.toFixed(1)} s`}`);
 
     log("Trần COPY … TO STDOUT / COPY ceiling…");
     const c1 = await copyCeiling(url);
