@@ -34,5 +34,6 @@ export const LEAK_PATTERNS: RegExp[] = [
   /syntax error at or near/i,
   /violates (not-null|foreign key|unique|check) constraint/i,
   /\berror: relation "/i,
-  /knex|pg-protocol|PostgresError/i,
+  // word-bounded: a random nonce or token ("…V72KNEXx…") is not a driver's name
+  /\b(knex(TimeoutError)?|pg-protocol|PostgresError)\b/i,
 ];
