@@ -52,6 +52,18 @@ describe("memoised look-ups", () => {
     expect(after.rows).toEqual([expect.objectContaining({ indicator: "HH_NEW", unitId: 101, unitName: "Xã A1 (mới)", value: 4 })]);
   });
 
+  it("answers derived per caller (unit ids in the request) are kept in a bounded cache", async () => {
+    const { derive, dimensions } = await import("../../warehouse/query/lookups.ts");
+    const dims = await dimensions(wh);
+    let computed = 0;
+    // subsets of real unit ids make keys without end: 700 of them
+    for (let i = 0; i < 700; i++) derive(dims, `nodes\ncaller ${i}`, () => ++computed);
+    expect(computed).toBe(700);
+    expect(dims.derived.size).toBe(512);
+    expect(derive(dims, "nodes\ncaller 699", () => ++computed)).toBe(700); // recent ones stay
+    expect(derive(dims, "nodes\ncaller 0", () => ++computed)).toBe(701); // the oldest went
+  });
+
   it("a failed look-up is not kept", async () => {
     let calls = 0;
     await expect(wh.memo("boom", async () => (calls++, Promise.reject(new Error("x"))))).rejects.toThrow("x");

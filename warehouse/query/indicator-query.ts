@@ -201,12 +201,9 @@ export async function queryIndicators(wh: WarehouseReader, scope: Scope, q: Indi
       }
       where.push(`(${parts.join(" or ")})`);
     }
-    if (f.unitIds) {
-      where.push(`exists (select 1 from dim_unit fu where fu.unit_id in (${marks(f.unitIds.length)}) and starts_with(u.path, fu.path))`);
-      params.push(...f.unitIds);
-    }
   }
-  if (viaJoin && f.unitIds) {
+  if (!mart && f.unitIds) {
+    // subtree of each named unit; ids outside the scope add nothing (the scope predicate still applies)
     where.push(`exists (select 1 from dim_unit fu where fu.unit_id in (${marks(f.unitIds.length)}) and starts_with(u.path, fu.path))`);
     params.push(...f.unitIds);
   }

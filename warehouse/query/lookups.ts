@@ -91,13 +91,20 @@ export interface UnitTiers {
 
 export async function unitTiers(wh: WarehouseReader): Promise<UnitTiers> {
   const d = await dimensions(wh);
-  let t = d.derived.get("unit-tiers") as UnitTiers | undefined;
-  if (!t) {
-    t = {
-      tierOfPath: new Map(d.units.map((x) => [x.path, x.tier])),
-      tierOfId: new Map(d.units.map((x) => [x.unit_id, x.tier])),
-    };
-    d.derived.set("unit-tiers", t);
-  }
-  return t;
+  return derive(d, "unit-tiers", () => ({
+    tierOfPath: new Map(d.units.map((x) => [x.path, x.tier])),
+    tierOfId: new Map(d.units.map((x) => [x.unit_id, x.tier])),
+  }));
+}
+
+/** Answers kept per generation; keys can carry a caller's unit ids, so the oldest go past this many. */
+const MAX_DERIVED = 512;
+
+/** `compute()` once per key and generation of the dimensions, in a bounded cache. */
+export function derive<T>(dims: Dimensions, key: string, compute: () => T): T {
+  if (dims.derived.has(key)) return dims.derived.get(key) as T;
+  const value = compute();
+  if (dims.derived.size >= MAX_DERIVED) dims.derived.delete(dims.derived.keys().next().value!);
+  dims.derived.set(key, value);
+  return value;
 }
