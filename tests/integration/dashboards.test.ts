@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWarehouse, type WarehouseService } from "../../warehouse/service.ts";
-import { loadMiniWarehouse, miniScope } from "../fixtures/warehouse-mini.ts";
+import { loadMiniWarehouseWithPopulation, miniScope } from "../fixtures/warehouse-mini.ts";
 import { getDashboard } from "../../dashboards/registry.ts";
 import { runDashboard } from "../../dashboards/run.ts";
 import { loadCatalogue } from "../../dashboards/catalogue.ts";
@@ -18,10 +18,7 @@ import type { Scope } from "../../app/scope/scope.ts";
 let wh: WarehouseService;
 beforeAll(async () => {
   wh = await openWarehouse({ path: ":memory:" });
-  await loadMiniWarehouse(wh);
-  const c = await wh.connect();
-  await c.run(`insert into fact_indicator_value values (4, 7, 101, '01', 'T', 200, 1, now()), (4, 7, 101, '02', 'T', 300, 1, now()), (4, 7, 201, '02', 'T', 700, 1, now())`);
-  c.closeSync();
+  await loadMiniWarehouseWithPopulation(wh);
 });
 afterAll(async () => wh.close());
 
