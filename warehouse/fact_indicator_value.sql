@@ -7,8 +7,8 @@ create table if not exists fact_indicator_value (
   indicator_id   integer not null,
   period_id      integer not null,
   unit_id        integer not null,
-  ethnicity_code varchar not null,
-  sex            varchar not null,
+  ethnicity_code ethnicity_code_t not null,  -- types.sql: reads back as the text code
+  sex            sex_t not null,
   value          double,
   submission_id  integer not null,
   approved_at    timestamptz

@@ -14,8 +14,8 @@ create table if not exists mart_indicator_node (
   period_id      integer not null,
   level          varchar not null,   -- province | district
   node_id        integer not null,
-  ethnicity_code varchar not null,
-  sex            varchar not null,
+  ethnicity_code ethnicity_code_t not null,  -- types.sql
+  sex            sex_t not null,
   v              double,
   n              double,
   d              double,

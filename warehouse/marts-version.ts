@@ -4,4 +4,6 @@
  * effects, because query modules reachable from route files import it and
  * Remix's browser bundle must not pull in warehouse/schema.ts.
  */
-export const MARTS_VERSION = "3";
+export const MARTS_VERSION = "4";
+// 4: ethnicity and sex of the fact and mart tables typed as enums (warehouse/types.sql);
+//    a warehouse of version 3 (varchar codes) is rebuilt in full, which recreates both tables.

@@ -8,6 +8,11 @@ export const WAREHOUSE_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const TABLES = ["dim_unit", "dim_ethnicity", "dim_period", "dim_indicator", "fact_indicator_value", "fact_submission", "etl_state", "mart_indicator_node", "mart_submission_node"] as const;
 export type WarehouseTable = (typeof TABLES)[number];
 
+/** The code types the tables use (warehouse/types.sql): run before any table's DDL. */
+export function typesDdl(): string {
+  return readFileSync(path.join(WAREHOUSE_DIR, "types.sql"), "utf8");
+}
+
 export function tableDdl(table: WarehouseTable): string {
   return readFileSync(path.join(WAREHOUSE_DIR, `${table}.sql`), "utf8");
 }

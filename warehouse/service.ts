@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader, type DuckDBValue } from "@duckdb/node-api";
 import { plainColumns, plainRows } from "./plain-values.ts";
-import { TABLES, tableDdl } from "./schema.ts";
+import { TABLES, tableDdl, typesDdl } from "./schema.ts";
 import type { ResultColumns, WarehouseReader } from "./query/types.ts";
 
 /**
@@ -57,6 +57,7 @@ export async function openWarehouse(config: WarehouseConfig): Promise<WarehouseS
     throw e;
   }
   const setup = await instance.connect();
+  await setup.run(typesDdl());
   for (const t of TABLES) await setup.run(tableDdl(t));
   setup.closeSync();
 

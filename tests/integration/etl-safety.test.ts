@@ -8,7 +8,7 @@ import { openWarehouse, type WarehouseService } from "../../warehouse/service.ts
 import { createEtlRunner } from "../../etl/runner.ts";
 import { acquireEtlLock } from "../../etl/lock.ts";
 import { CheckFailedError, EtlBusyError, InjectedFailure } from "../../etl/errors.ts";
-import { approve, createSubmission, setupFixture, warehouseSnapshot, type Fixture } from "../fixtures/etl-fixture.ts";
+import { approve, createSubmission, setStatus, setupFixture, warehouseSnapshot, type Fixture } from "../fixtures/etl-fixture.ts";
 
 let t: TestDb;
 let dir: string;
@@ -116,6 +116,34 @@ describe("concurrency and data quality", () => {
       expect(err.message).toMatch(/đang chạy/);
     } finally {
       await lock.release();
+      await wh.close();
+    }
+  });
+
+  it("an ethnicity code the fact table cannot hold fails the run as a referential-integrity failure, incremental or full, and changes nothing", async () => {
+    const wh = await openWarehouse({ path: whPath });
+    try {
+      const etl = createEtlRunner({ db: t.db, warehouse: wh });
+      const before = await snapshot(wh);
+      const c = await t.db("units").where({ tier: "commune" }).whereNotIn("id", fx.districts.flatMap((d) => d.communes.map((x) => x.id))).offset(2).first("id");
+      // adds up, but "7" is not a code (codes are two digits): a hand edit or an import bug
+      const bad = await createSubmission(t.db, fx, c.id, "BM02-NGHEO", { HH_REVIEWED: { "00": 60, "7": 60 }, HH_POOR: { "00": 30, "7": 30 }, HH_NEAR_POOR: { "00": 1 } });
+      await approve(t.db, bad);
+      for (const mode of ["incremental", "full"] as const) {
+        const err = await etl.run({ mode, trigger: "test" }).catch((e) => e);
+        expect(err).toBeInstanceOf(CheckFailedError);
+        expect(err.message).toMatch(/fact_referential_integrity/);
+        expect(err.failed[0].sample).toEqual([{ problem: "ethnicity", key: "7" }]);
+        const run = await t.db("etl_runs").orderBy("id", "desc").first();
+        expect(run).toMatchObject({ status: "failed", mode });
+        expect(JSON.stringify(run.details)).toContain('"key":"7"');
+        expect(await snapshot(wh)).toEqual(before);
+      }
+      // returned: its facts leave the extract, and the next run succeeds
+      await setStatus(t.db, bad, "returned");
+      expect((await etl.run({ trigger: "test" })).status).toBe("succeeded");
+      expect((await snapshot(wh)).facts).toEqual(before.facts);
+    } finally {
       await wh.close();
     }
   });

@@ -149,6 +149,28 @@ describe("ETL correctness", () => {
     expect(await subMarts()).toEqual(subMarts1);
   });
 
+  it("a warehouse of the previous layout (text codes, marts version 3) is rebuilt in full by the next run, to the same facts", async () => {
+    const codeTypes = async () =>
+      (await wh.all(`select column_name, data_type from duckdb_columns() where table_name in ('fact_indicator_value', 'mart_indicator_node')
+                       and column_name in ('ethnicity_code', 'sex') order by table_name, column_name`)).map((r) => String(r.data_type).replace(/\(.*/, ""));
+    expect(await codeTypes()).toEqual(["ENUM", "ENUM", "ENUM", "ENUM"]);
+    const before = await facts();
+    const c = await wh.connect();
+    try {
+      for (const table of ["fact_indicator_value", "mart_indicator_node"])
+        for (const col of ["ethnicity_code", "sex"]) await c.run(`alter table ${table} alter ${col} type varchar`);
+      await c.run("update etl_state set value = '3' where key = 'marts'");
+    } finally {
+      c.closeSync();
+    }
+    expect(await codeTypes()).toEqual(["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"]);
+    const s = await etl.run({ trigger: "test" });
+    expect(s.mode).toBe("full");
+    expect(await codeTypes()).toEqual(["ENUM", "ENUM", "ENUM", "ENUM"]);
+    expect(await facts()).toEqual(before);
+    expect((await etl.run({ trigger: "test" })).mode).toBe("incremental");
+  });
+
   it("completeness lists expected units that have not started", async () => {
     const rows = await wh.all(`select status, count(*)::integer as n from fact_submission where period_id = ? and form_code = 'BM02-NGHEO' group by all order by 1`, [fx.periodId]);
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n]));
