@@ -16,13 +16,13 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import pgCopy from "pg-copy-streams";
 import { openPostgres } from "../app/db/postgres.server.ts";
 import { createDb, migrate } from "../app/db/knex.server.ts";
 import { buildScope } from "../app/scope/scope.ts";
 import { openWarehouse } from "../warehouse/service.ts";
 import { createEtlRunner } from "../etl/runner.ts";
 import { COPY_ALL_FACTS } from "../etl/extract-sql.ts";
+import { copyOutBinary } from "../etl/pg-binary-copy.ts";
 import { queryIndicators } from "../warehouse/query/index.ts";
 import { addPostgresIndexes, generate, measureExisting, type BenchSize } from "./generate.ts";
 import { benchQueries, duckSource, median } from "./queries.ts";
@@ -71,16 +71,18 @@ function parseArgs(argv: string[]): Args {
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
+/**
+ * The bare COPY: the ETL's extract read out of Postgres with `COPY … TO STDOUT (FORMAT binary)`
+ * through the same socket reader the ETL uses (etl/pg-binary-copy.ts), draining every message
+ * and decoding none — what reading the rows costs before any work is done on them.
+ */
 async function copyCeiling(url: string): Promise<{ rows: number; seconds: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const t0 = performance.now();
-    const stream = client.query(pgCopy.to(COPY_ALL_FACTS));
-    let bytes = 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) bytes += chunk.length;
-    const seconds = (performance.now() - t0) / 1000;
-    return { rows: Number((stream as unknown as { rowCount: number }).rowCount ?? 0), seconds: bytes >= 0 ? seconds : seconds };
+    const rows = await copyOutBinary(client, COPY_ALL_FACTS, [], () => undefined, { decode: false });
+    return { rows, seconds: (performance.now() - t0) / 1000 };
   } finally {
     await client.end();
   }

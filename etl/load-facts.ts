@@ -1,12 +1,11 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import pgCopy from "pg-copy-streams";
-import type { Readable } from "node:stream";
 import type { Db } from "../app/db/knex.server.ts";
 import { COPY_ALL_FACTS, SELECT_FACTS_OF } from "./extract-sql.ts";
 import { pgQuery } from "./pg-query.ts";
-import { parseBinaryCopy, type PgBinaryType } from "./pg-binary-copy.ts";
+import { copyOutBinary, type CopyOutClient, type PgBinaryType } from "./pg-binary-copy.ts";
 import type { DuckDBTimestampTZValue, DuckDBValue } from "@duckdb/node-api";
-import { ChunkWriter, type ColKind } from "./table-appender.ts";
+import { ChunkWriter, NumericChunkWriter, type ColKind } from "./table-appender.ts";
+import { CheckFailedError } from "./errors.ts";
 
 const FACT_KINDS: ColKind[] = ["int", "int", "int", "text", "text", "double", "int", "timestamptz"];
 
@@ -15,12 +14,26 @@ export type BatchHook = (rowsSoFar: number) => void;
 
 export const STAGE = "etl_stage_facts";
 
+/** Incremental stage: the fact columns with the codes as text (cast, after a check, on insert). */
 export async function createStage(conn: DuckDBConnection): Promise<void> {
   await conn.run(`drop table if exists ${STAGE}`);
-  await conn.run(`create temp table ${STAGE} as select * from fact_indicator_value limit 0`);
+  await conn.run(`create temp table ${STAGE} (
+    indicator_id integer, period_id integer, unit_id integer, ethnicity_code varchar, sex varchar,
+    value double, submission_id integer, approved_at timestamptz)`);
 }
 
-type PgClient = { query: (q: unknown) => Readable };
+/**
+ * A code the fact table's types (warehouse/types.sql) cannot hold fails the run
+ * the way the referential-integrity check does — same check name, same sample
+ * shape — before a row is written. (Postgres allows only T/M/F for sex; an
+ * ethnicity code is two digits in the reference data, but nothing there forces it.)
+ */
+function refuseCodes(kind: "ethnicity" | "sex", bad: string[]): void {
+  if (bad.length === 0) return;
+  throw new CheckFailedError([
+    { name: "fact_referential_integrity", rows: bad.length, sample: bad.slice(0, 5).map((key) => ({ problem: kind, key })) },
+  ]);
+}
 
 /** One stage table per indicator id range of a full rebuild. */
 export interface StageRange {
@@ -35,11 +48,11 @@ export interface StageRange {
 
 /** Full rebuild: submission → period, unit, approval time (one row per submission met in the COPY). */
 export const STAGE_SUBMISSIONS = "etl_stage_submissions";
-/** Full rebuild: integer code → ethnicity / sex text. */
+/** Full rebuild: integer code → ethnicity / sex, typed as the fact table's columns. */
 export const STAGE_CODES = "etl_stage_codes";
 
 const COPY_PG_TYPES: PgBinaryType[] = ["int4", "int4", "int4", "textcode", "textcode", "float8", "int4", "timestamptz"];
-const RANGE_KINDS: ColKind[] = ["int", "int", "int", "double", "int"];
+const RANGE_KINDS = ["int", "int", "int", "double", "int"] as const;
 
 /**
  * Every approved fact: binary COPY parsed straight into DuckDB data chunks,
@@ -66,10 +79,13 @@ export async function copyAllFactsToRanges(
   await conn.run(`create or replace temp table ${STAGE_SUBMISSIONS} (submission_id integer, period_id integer, unit_id integer, approved_at timestamptz)`);
   await conn.run(`create or replace temp table ${STAGE_CODES} (code integer, text varchar)`);
   const codes: string[] = ["T"];
-  const writers: ChunkWriter[] = [];
-  const client = (await db.client.acquireConnection()) as PgClient;
+  // codes met as an ethnicity / as a sex (each must fit its column type)
+  const asEth: boolean[] = [];
+  const asSex: boolean[] = [];
+  const writers: NumericChunkWriter[] = [];
+  const client = (await db.client.acquireConnection()) as CopyOutClient;
   try {
-    for (const s of stages) writers.push(await ChunkWriter.open(conn, s.table, RANGE_KINDS));
+    for (const s of stages) writers.push(await NumericChunkWriter.open(conn, s.table, RANGE_KINDS));
     // indicator id → range: a Map for the ids met so far, a binary search over the bounds otherwise
     const his = stages.map((s) => s.hi);
     const rangeOf = new Map<number, number>();
@@ -91,11 +107,10 @@ export async function copyAllFactsToRanges(
     const subsSmall: (Sub | undefined)[] = [];
     let lastSub = -1;
     let lastEntry: Sub | undefined;
-    const row: DuckDBValue[] = new Array(5);
-    const stream = client.query(pgCopy.to(COPY_ALL_FACTS));
     let n = 0;
-    const rows = await parseBinaryCopy(
-      stream,
+    const rows = await copyOutBinary(
+      client,
+      COPY_ALL_FACTS,
       COPY_PG_TYPES,
       (v) => {
         const id = v[0] as number;
@@ -123,13 +138,24 @@ export async function copyAllFactsToRanges(
         }
         if (lastEntry[0] !== v[1] || lastEntry[1] !== v[2] || (lastEntry[2] !== v[7] && !sameTimestamp(lastEntry[2], v[7]!)))
           throw new Error(`phiếu ${sub}: kỳ/đơn vị/thời điểm duyệt không nhất quán / submission ${sub}: inconsistent period, unit or approval time`);
-        row[0] = id;
-        row[1] = v[3]!;
-        row[2] = v[4]!;
-        row[3] = v[5]!;
-        row[4] = sub;
-        writers[r]!.pushRaw(row);
-        if (v[4] !== 0) stages[r]!.bySex = true; // code 0 is 'T'
+        const eth = v[3] as number;
+        const sex = v[4] as number;
+        const value = v[5] as number;
+        if (eth === null || sex === null || value === null || sub === null || id === null) throw new Error(`phiếu ${sub}: ô thiếu khóa hoặc giá trị / a fact without a key or value`);
+        const w = writers[r]!;
+        const c = w.cols;
+        const i = w.n;
+        c[0]![i] = id;
+        c[1]![i] = eth;
+        c[2]![i] = sex;
+        c[3]![i] = value;
+        c[4]![i] = sub;
+        w.next();
+        asEth[eth] = true;
+        if (sex !== 0) {
+          stages[r]!.bySex = true; // code 0 is 'T'
+          asSex[sex] = true;
+        }
         if (++n % batchRows === 0) onBatch(n);
       },
       { codes },
@@ -143,6 +169,7 @@ export async function copyAllFactsToRanges(
     const cw = await ChunkWriter.open(conn, STAGE_CODES, ["int", "text"]);
     codes.forEach((c, i) => cw.push([i, c]));
     cw.close();
+    await typeStageCodes(conn, asEth, asSex);
     return stages;
   } finally {
     for (const w of writers) {
@@ -154,6 +181,19 @@ export async function copyAllFactsToRanges(
     }
     await db.client.releaseConnection(client);
   }
+}
+
+/**
+ * STAGE_CODES gets its codes as the fact table's types (a few rows): the sorted
+ * insert joins enum values, never casting a string per row. Codes used as an
+ * ethnicity or a sex that the type cannot hold are refused.
+ */
+async function typeStageCodes(conn: DuckDBConnection, asEth: boolean[], asSex: boolean[]): Promise<void> {
+  await conn.run(`create or replace temp table ${STAGE_CODES} as
+    select code, text, try_cast(text as ethnicity_code_t) as eth, try_cast(text as sex_t) as sex from ${STAGE_CODES}`);
+  const rows = (await conn.runAndReadAll(`select code, text, eth is null as bad_eth, sex is null as bad_sex from ${STAGE_CODES} order by code`)).getRowObjects();
+  refuseCodes("ethnicity", rows.filter((r) => r.bad_eth && asEth[Number(r.code)]).map((r) => String(r.text)));
+  refuseCodes("sex", rows.filter((r) => r.bad_sex && (asSex[Number(r.code)] || Number(r.code) === 0)).map((r) => String(r.text)));
 }
 
 function sameTimestamp(a: DuckDBValue, b: DuckDBValue): boolean {
@@ -171,7 +211,7 @@ function sameTimestamp(a: DuckDBValue, b: DuckDBValue): boolean {
  */
 export async function insertStageRange(conn: DuckDBConnection, s: StageRange): Promise<number> {
   const staged = `
-    select r.indicator_id, b.period_id, b.unit_id, e.text as ethnicity_code, x.text as sex, r.value, r.submission_id, b.approved_at
+    select r.indicator_id, b.period_id, b.unit_id, e.eth as ethnicity_code, x.sex as sex, r.value, r.submission_id, b.approved_at
       from ${s.table} r
       join ${STAGE_SUBMISSIONS} b using (submission_id)
       join ${STAGE_CODES} e on e.code = r.eth
@@ -193,7 +233,7 @@ export async function dropStageTables(conn: DuckDBConnection): Promise<void> {
 }
 
 const derivedT = (table: string) => `
-  select indicator_id, period_id, unit_id, ethnicity_code, 'T' as sex, sum(value) as value, submission_id, max(approved_at) as approved_at
+  select indicator_id, period_id, unit_id, ethnicity_code, 'T'::sex_t as sex, sum(value) as value, submission_id, max(approved_at) as approved_at
     from ${table}
    where sex in ('M', 'F')
    group by indicator_id, period_id, unit_id, ethnicity_code, submission_id`;
@@ -219,6 +259,12 @@ export async function selectFactsOf(db: Db, conn: DuckDBConnection, ids: number[
 
 /** Staged facts (incremental) → fact_indicator_value, with T = M + F derived for by-sex cells. */
 export async function insertStaged(conn: DuckDBConnection): Promise<number> {
+  const bad = async (col: "ethnicity_code" | "sex", type: string) =>
+    (await conn.runAndReadAll(`select distinct ${col} as c from ${STAGE} where try_cast(${col} as ${type}) is null order by 1 limit 100`))
+      .getRowObjects()
+      .map((r) => String(r.c));
+  refuseCodes("ethnicity", await bad("ethnicity_code", "ethnicity_code_t"));
+  refuseCodes("sex", await bad("sex", "sex_t"));
   const r = await conn.run(`
     insert into fact_indicator_value
     with derived as (${derivedT(STAGE)})

@@ -3,7 +3,7 @@ import pg from "pg";
 import pgCopy from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../setup/db.ts";
-import { parseBinaryCopy, CopyFormatError } from "../../etl/pg-binary-copy.ts";
+import { copyOutBinary, parseBinaryCopy, CopyFormatError } from "../../etl/pg-binary-copy.ts";
 import { plainValue } from "../../warehouse/plain-values.ts";
 
 let t: TestDb;
@@ -51,5 +51,83 @@ describe("binary COPY parser", () => {
   it("refuses a truncated stream or a foreign format", async () => {
     await expect(parse([bytes.subarray(0, bytes.length - 3)])).rejects.toThrow(CopyFormatError);
     await expect(parse([Buffer.from("1\tTày\n".repeat(10))])).rejects.toThrow(CopyFormatError);
+  });
+});
+
+describe("COPY read straight from the socket (copyOutBinary, the ETL's path)", () => {
+  const types = ["int4", "text", "float8", "timestamptz", "bool"] as const;
+  const withClient = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const c = new pg.Client({ connectionString: t.url });
+    c.on("error", () => undefined); // a destroyed connection reports here
+    await c.connect();
+    try {
+      return await fn(c);
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  };
+  const expected = [
+    [1, "Tày", 1.5, "2024-05-01T03:00:00.000Z", true],
+    [null, "00", null, null, false],
+    [-7, "ab€", -2.25, "2000-01-01T00:00:00.000Z", null],
+    [2147483647, "", 0, "1999-12-31T23:59:59.500Z", true],
+  ];
+
+  it("decodes every type, as the stream parser does; the connection is usable afterwards", async () => {
+    await withClient(async (c) => {
+      const rows: unknown[][] = [];
+      const n = await copyOutBinary(c, SQL, types, (v) => rows.push(v.map(plainValue)));
+      expect(n).toBe(4);
+      expect(rows).toEqual(expected);
+      expect((await c.query("select 41 + 1 as x")).rows).toEqual([{ x: 42 }]);
+    });
+  });
+
+  it("decodes a large COPY cut across many socket chunks, and counts it without decoding", async () => {
+    const big = "copy (select i, md5(i::text), (i * 0.5)::float8 from generate_series(1, 200000) i) to stdout (format binary)";
+    await withClient(async (c) => {
+      let n = 0;
+      let sum = 0;
+      let chars = 0;
+      let chunks = 0;
+      const rows = await copyOutBinary(c, big, ["int4", "text", "float8"], (v) => {
+        n++;
+        sum += (v[0] as number) + (v[2] as number);
+        chars += (v[1] as string).length;
+      }, { onData: () => chunks++ });
+      expect(rows).toBe(200_000);
+      expect(n).toBe(200_000);
+      expect(sum).toBe(1.5 * ((200_000 * 200_001) / 2));
+      expect(chars).toBe(200_000 * 32);
+      expect(chunks).toBeGreaterThan(10);
+      expect(await copyOutBinary(c, big, [], () => undefined, { decode: false })).toBe(200_000);
+      const empty = "copy (select 1 where false) to stdout (format binary)";
+      expect(await copyOutBinary(c, empty, ["int4"], () => undefined)).toBe(0);
+      expect(await copyOutBinary(c, empty, [], () => undefined, { decode: false })).toBe(0);
+    });
+  });
+
+  it("a Postgres error mid-COPY rejects with that error, and the connection stays usable", async () => {
+    await withClient(async (c) => {
+      const rows: number[] = [];
+      const err = await copyOutBinary(c, "copy (select 10 / (3 - i) from generate_series(1, 5) i) to stdout (format binary)", ["int4"], (v) =>
+        rows.push(v[0] as number),
+      ).catch((e) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(String(err.message)).toMatch(/division by zero/);
+      expect((await c.query("select 1 as ok")).rows).toEqual([{ ok: 1 }]);
+    });
+  });
+
+  it("an error thrown by the row callback rejects with it and closes the connection (a half-read COPY is unusable)", async () => {
+    await withClient(async (c) => {
+      const boom = new Error("stop here");
+      const err = await copyOutBinary(c, "copy (select i from generate_series(1, 100000) i) to stdout (format binary)", ["int4"], (v) => {
+        if ((v[0] as number) === 500) throw boom;
+      }).catch((e) => e);
+      expect(err).toBe(boom);
+      expect((c as unknown as { __knex__disposed?: unknown }).__knex__disposed).toBe(boom);
+      await expect(c.query("select 1")).rejects.toThrow();
+    });
   });
 });
