@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { loadChecks, type CheckSql } from "../warehouse/schema.ts";
+import { checkedCellsSql, loadChecks, type CheckSql } from "../warehouse/schema.ts";
 import { plainRow } from "../warehouse/plain-values.ts";
 import { indicatorSlices } from "./indicator-slices.ts";
 
@@ -32,6 +32,7 @@ export class FullChecks {
     const where = lo === null ? "" : ` where indicator_id between ${lo} and ${hi}`;
     await this.conn.run(`create or replace temp view checked_facts as select * from fact_indicator_value${where}`);
     await this.conn.run(`create or replace temp view grain_facts as select * from fact_indicator_value${where}`);
+    await prepareCells(this.conn);
     for (const c of this.checks.filter((c) => PARTITIONED.test(c.sql))) await this.run(c);
   }
 
@@ -76,6 +77,7 @@ export async function runChecks(conn: DuckDBConnection, scope: { all: true } | {
       select f.* from fact_indicator_value f
        semi join (select distinct indicator_id, period_id, unit_id from checked_facts) k using (indicator_id, period_id, unit_id)`);
   }
+  await prepareCells(conn);
   const out: CheckResult[] = [];
   for (const c of checks) {
     const t0 = performance.now();
@@ -84,6 +86,11 @@ export async function runChecks(conn: DuckDBConnection, scope: { all: true } | {
     out.push({ name: c.name, rows: rows.length, ms: Math.round(performance.now() - t0), sample: rows.slice(0, 5) });
   }
   return out;
+}
+
+/** `checked_cells` over the current `grain_facts` (see warehouse/checks/prepare/checked_cells.sql). */
+async function prepareCells(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`create or replace temp table checked_cells as ${checkedCellsSql()}`);
 }
 
 const PARTITIONED = /^--\s*partition:\s*indicator\s*$/m;

@@ -218,7 +218,7 @@ export async function insertStageRange(conn: DuckDBConnection, s: StageRange): P
       join ${STAGE_CODES} x on x.code = r.sex`;
   const r = await conn.run(`
     insert into fact_indicator_value
-    ${s.bySex ? `with staged as materialized (${staged}), derived as (${derivedT("staged")}) select * from staged union all select * from derived` : staged}
+    ${s.bySex ? `with staged as materialized (${staged}), derived as (${derivedT("staged", true)}) select * from staged union all select * from derived` : staged}
     order by indicator_id, period_id, unit_id`);
   await conn.run(`drop table ${s.table}`);
   const written = Number(r.rowsChanged);
@@ -232,10 +232,11 @@ export async function dropStageTables(conn: DuckDBConnection): Promise<void> {
   await conn.run(`drop table if exists ${STAGE_CODES}`);
 }
 
-const derivedT = (table: string) => `
+/** T = M + F per cell; `typed`: the table's sex column is sex_t (compared as such), else text. */
+const derivedT = (table: string, typed: boolean) => `
   select indicator_id, period_id, unit_id, ethnicity_code, 'T'::sex_t as sex, sum(value) as value, submission_id, max(approved_at) as approved_at
     from ${table}
-   where sex in ('M', 'F')
+   where sex in (${typed ? "'M'::sex_t, 'F'::sex_t" : "'M', 'F'"})
    group by indicator_id, period_id, unit_id, ethnicity_code, submission_id`;
 
 /** Facts of a few submissions (incremental): a bound query, same shape. */
@@ -267,7 +268,7 @@ export async function insertStaged(conn: DuckDBConnection): Promise<number> {
   refuseCodes("sex", await bad("sex", "sex_t"));
   const r = await conn.run(`
     insert into fact_indicator_value
-    with derived as (${derivedT(STAGE)})
+    with derived as (${derivedT(STAGE, false)})
     select * from ${STAGE}
     union all
     select * from derived`);

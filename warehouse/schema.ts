@@ -36,6 +36,14 @@ export function martSql(name: "mart_indicator_node_sums" | "mart_indicator_node_
   return readFileSync(path.join(WAREHOUSE_DIR, "marts", `${name}.sql`), "utf8");
 }
 
+/**
+ * The cells summary the within-cell checks read (warehouse/checks/prepare/checked_cells.sql,
+ * over `grain_facts`): the runner materialises it as the temp table `checked_cells` first.
+ */
+export function checkedCellsSql(): string {
+  return readFileSync(path.join(WAREHOUSE_DIR, "checks", "prepare", "checked_cells.sql"), "utf8");
+}
+
 /** Data-quality checks: warehouse/checks/*.sql, each returns the failing rows. */
 export function loadChecks(): CheckSql[] {
   const dir = path.join(WAREHOUSE_DIR, "checks");

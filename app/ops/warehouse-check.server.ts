@@ -49,7 +49,7 @@ export async function loadWarehouseCheck(_config?: Pick<AppConfig, "dataDir">, l
       try {
         got = (
           await conn.runAndReadAll(
-            `select indicator_id, period_id, case when sex = 'T' then 'T' else 'MF' end as sex, sum(value) as total
+            `select indicator_id, period_id, case when sex = 'T'::sex_t then 'T' else 'MF' end as sex, sum(value) as total
                from fact_indicator_value group by 1, 2, 3`,
           )
         ).getRowObjects().map((r) => ({ indicator_id: Number(r.indicator_id), period_id: Number(r.period_id), sex: String(r.sex), total: Number(r.total) }));

@@ -2,19 +2,15 @@
 -- Two facts for the same cell (indicator × period × unit × ethnicity × sex),
 -- e.g. one indicator approved on two forms for the same unit and period.
 -- `grain_facts` = every fact sharing an (indicator, period, unit) with this run's
--- facts (the whole table on a full rebuild). A single hashed key is checked first
--- (cheap: the hashes are sorted and a hash equal to its predecessor occurs more than
--- once — the same set as grouping by hash having count(*) > 1, without a hash table
--- keyed by every cell), then only the candidate cells are compared column by column.
-with hashed as (
-  select hash(indicator_id, period_id, unit_id, ethnicity_code, sex) as h from grain_facts
-),
-dup as (
-  select h from (select h, lag(h) over (order by h) as prev from hashed) where h = prev
-)
-select indicator_id, period_id, unit_id, ethnicity_code, sex, count(*) as n, list(submission_id) as submissions
-  from grain_facts
- where hash(indicator_id, period_id, unit_id, ethnicity_code, sex) in (select h from dup)
+-- facts (the whole table on a full rebuild). `checked_cells` (checks/prepare/
+-- checked_cells.sql) finds the cells where an ethnicity code repeats (more facts than
+-- distinct codes) in the one aggregation it shares with ethnic_breakdown_adds_up; only
+-- those cells' facts are then compared column by column.
+select f.indicator_id, f.period_id, f.unit_id, f.ethnicity_code, f.sex, count(*) as n, list(f.submission_id order by f.submission_id) as submissions
+  from grain_facts f
+  semi join (select indicator_id, period_id, unit_id, sex from checked_cells where n <> nd) c
+       using (indicator_id, period_id, unit_id, sex)
  group by all
 having count(*) > 1
+ order by all
  limit 100

@@ -5,9 +5,9 @@ with by_sex as (
 ),
 cells as (
   select indicator_id, period_id, unit_id, ethnicity_code,
-         sum(value) filter (where sex = 'T') as both_sexes,
-         sum(value) filter (where sex in ('M', 'F')) as by_sex,
-         count(*) filter (where sex in ('M', 'F')) as n_split
+         sum(value) filter (where sex = 'T'::sex_t) as both_sexes,
+         sum(value) filter (where sex in ('M'::sex_t, 'F'::sex_t)) as by_sex,
+         count(*) filter (where sex in ('M'::sex_t, 'F'::sex_t)) as n_split
     from checked_facts
    where indicator_id in (select indicator_id from by_sex)
    group by indicator_id, period_id, unit_id, ethnicity_code

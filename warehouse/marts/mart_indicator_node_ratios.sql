@@ -38,6 +38,6 @@ select c.indicator_id, c.period_id, 'district', u.district_id, c.ethnicity_code,
        sum(c.c)::bigint
   from ratio_cells c
   join dim_unit u using (unit_id)
- where u.district_id is not null and c.ethnicity_code = '00'
+ where u.district_id is not null and c.ethnicity_code = '00'::ethnicity_code_t
  group by c.indicator_id, c.period_id, u.district_id, c.ethnicity_code, c.sex
  order by indicator_id, period_id, level, node_id

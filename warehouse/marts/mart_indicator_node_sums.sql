@@ -15,6 +15,6 @@ select f.indicator_id, f.period_id, 'district', u.district_id, f.ethnicity_code,
        sum(f.value), null::double, null::double, count(*)::bigint
   from mart_source_facts f
   join dim_unit u using (unit_id)
- where u.district_id is not null and f.ethnicity_code = '00'
+ where u.district_id is not null and f.ethnicity_code = '00'::ethnicity_code_t
  group by f.indicator_id, f.period_id, u.district_id, f.ethnicity_code, f.sex
  order by indicator_id, period_id, level, node_id

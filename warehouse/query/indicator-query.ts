@@ -209,19 +209,22 @@ export async function queryIndicators(wh: WarehouseReader, scope: Scope, q: Indi
   }
 
   if (periodIds) where.push(`f.period_id in (${intList(periodIds)})`);
-  // Ethnicity: row totals ("00") unless grouped or filtered.
+  // Ethnicity: row totals ("00") unless grouped or filtered. The columns are enums
+  // (warehouse/types.sql): compared with typed constants they filter as integers (a text
+  // constant would cast every row's code to text); try_cast makes a code outside the type
+  // match nothing, as a text comparison would.
   if (f.ethnicities) {
-    where.push(`f.ethnicity_code in (${marks(f.ethnicities.length)})`);
+    where.push(`f.ethnicity_code in (${f.ethnicities.map(() => "try_cast(? as ethnicity_code_t)").join(", ")})`);
     params.push(...f.ethnicities);
   } else if (!group.has("ethnicity")) {
-    where.push("f.ethnicity_code = '00'");
+    where.push("f.ethnicity_code = '00'::ethnicity_code_t");
   }
   // Sex: both ("T") unless grouped or filtered.
   if (f.sex) {
-    where.push(`f.sex in (${marks(f.sex.length)})`);
+    where.push(`f.sex in (${f.sex.map(() => "try_cast(? as sex_t)").join(", ")})`);
     params.push(...f.sex);
   } else if (!group.has("sex")) {
-    where.push("f.sex = 'T'");
+    where.push("f.sex = 'T'::sex_t");
   }
 
   // Group keys (ids and codes only; names and labels are attached from the dimensions).
