@@ -48,6 +48,15 @@ describe("query layer: aggregation", () => {
     ]);
   });
 
+  it("an ethnicity filter: a well-formed code the warehouse has never seen matches nothing (no error), a malformed one is refused, known ones match", async () => {
+    const q = (ethnicities: string[]) =>
+      queryIndicators(wh, miniScope(1), { indicators: ["HH_POOR"], groupBy: ["ethnicity"], filters: { periods: ["2024"], unitIds: [101], ethnicities } });
+    expect((await q(["77"])).rows).toEqual([]);
+    expect((await q(["02", "99"])).rows.map((x) => [x.ethnicity, x.value])).toEqual([["02", 40]]);
+    await expect(q(["Tày"])).rejects.toThrow(/Mã dân tộc không hợp lệ/);
+    await expect(q(["' or 1=1 --"])).rejects.toThrow(/Mã dân tộc không hợp lệ/);
+  });
+
   it("groups by year and ranks communes", async () => {
     const trend = await queryIndicators(wh, miniScope(1), { indicators: ["HH_POOR"], groupBy: ["year"] });
     expect(trend.rows.map((x) => [x.year, x.value])).toEqual([
