@@ -263,8 +263,13 @@ export function copyOutBinary(
       const stream = connection!.stream;
       stream.removeListener("data", onData);
       stream.on("data", pgHandler!);
-      // a half-read COPY leaves the connection unusable: close it, and tell knex not to reuse it
-      (client as { __knex__disposed?: unknown }).__knex__disposed = err;
+      // A half-read COPY leaves the connection unusable: close it, and tell a knex pool not to
+      // reuse it (knex logs the reason when it drops it; its own 'end' listener would say
+      // "Connection ended unexpectedly", so ours, registered after it, says why).
+      const reason = `COPY bỏ dở / COPY abandoned: ${err instanceof Error ? err.message : String(err)}`;
+      const c = client as { __knex__disposed?: unknown; once?: (e: string, f: () => void) => void };
+      c.__knex__disposed = reason;
+      c.once?.("end", () => (c.__knex__disposed = reason));
       stream.destroy();
       finish(err);
     };
