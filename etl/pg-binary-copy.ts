@@ -32,6 +32,10 @@ const INCOMPLETE = -1;
 /** Returned by `TupleDecoder.tuple` for the trailer (field count -1). */
 const TRAILER = -2;
 
+/** A text of at most 3 bytes as one integer (its length and bytes): the key of the interning caches. */
+const shortKey = (buf: Buffer, p: number, fl: number): number =>
+  (fl << 24) | ((fl > 0 ? buf[p]! : 0) << 16) | ((fl > 1 ? buf[p + 1]! : 0) << 8) | (fl > 2 ? buf[p + 2]! : 0);
+
 /** Decodes one tuple at a time into `values`, with the caches that make repeated short values free. */
 class TupleDecoder {
   readonly values: DuckDBValue[];
@@ -104,7 +108,7 @@ class TupleDecoder {
         case "text":
           if (fl <= 3) {
             // short codes (ethnicity, sex): interned, no decoding per row
-            const k = (fl << 24) | ((fl > 0 ? buf[p]! : 0) << 16) | ((fl > 1 ? buf[p + 1]! : 0) << 8) | (fl > 2 ? buf[p + 2]! : 0);
+            const k = shortKey(buf, p, fl);
             let str = this.shortText.get(k);
             if (str === undefined) {
               str = buf.toString("utf8", p, p + fl);
@@ -115,7 +119,7 @@ class TupleDecoder {
           break;
         case "textcode":
           if (fl <= 3) {
-            const k = (fl << 24) | ((fl > 0 ? buf[p]! : 0) << 16) | ((fl > 1 ? buf[p + 1]! : 0) << 8) | (fl > 2 ? buf[p + 2]! : 0);
+            const k = shortKey(buf, p, fl);
             let c = this.shortCode.get(k);
             if (c === undefined) {
               c = this.code(buf.toString("utf8", p, p + fl));

@@ -53,19 +53,35 @@ function convert(kind: ColKind, v: unknown): DuckDBValue {
   }
 }
 
+/** An appender fed one data chunk at a time: `flushChunk` appends the rows held, `close` the rest. */
+abstract class ChunkSink {
+  n = 0;
+  rows = 0;
+  constructor(protected readonly appender: DuckDBAppender) {}
+
+  protected abstract flushChunk(): void;
+
+  /** Appends what is held, closes the appender; the number of rows appended. */
+  close(): number {
+    this.flushChunk();
+    this.appender.flushSync();
+    this.appender.closeSync();
+    return this.rows;
+  }
+}
+
 /**
  * Appends column arrays to a table through DuckDB data chunks (2048 rows a
  * chunk): the bulk path, never row-by-row appends.
  */
-export class ChunkWriter {
+export class ChunkWriter extends ChunkSink {
   private readonly types: DuckDBType[];
   private cols: DuckDBValue[][];
-  private n = 0;
-  rows = 0;
   constructor(
-    private readonly appender: DuckDBAppender,
+    appender: DuckDBAppender,
     private readonly kinds: readonly ColKind[],
   ) {
+    super(appender);
     this.types = kinds.map((k) => TYPES[k]);
     this.cols = kinds.map(() => new Array(CHUNK_ROWS));
   }
@@ -86,20 +102,13 @@ export class ChunkWriter {
     if (++this.n === CHUNK_ROWS) this.flushChunk();
   }
 
-  flushChunk(): void {
+  protected flushChunk(): void {
     if (this.n === 0) return;
     const chunk = DuckDBDataChunk.create(this.types, this.n);
     for (let i = 0; i < this.cols.length; i++) chunk.setColumnValues(i, this.n === CHUNK_ROWS ? this.cols[i]! : this.cols[i]!.slice(0, this.n));
     this.appender.appendDataChunk(chunk);
     this.rows += this.n;
     this.n = 0;
-  }
-
-  close(): number {
-    this.flushChunk();
-    this.appender.flushSync();
-    this.appender.closeSync();
-    return this.rows;
   }
 }
 
@@ -110,16 +119,12 @@ export class ChunkWriter {
  * typed-array stores; every 2048 rows the arrays are copied into the chunk's
  * vectors and the chunk appended (DuckDB copies it, so the chunk is reused).
  */
-export class NumericChunkWriter {
+export class NumericChunkWriter extends ChunkSink {
   readonly cols: (Int32Array | Float64Array)[];
-  n = 0;
-  rows = 0;
   private readonly chunk: DuckDBDataChunk;
   private readonly vectors: { items: Int32Array | Float64Array; flush(): void }[];
-  private constructor(
-    private readonly appender: DuckDBAppender,
-    kinds: readonly ("int" | "double")[],
-  ) {
+  private constructor(appender: DuckDBAppender, kinds: readonly ("int" | "double")[]) {
+    super(appender);
     this.chunk = DuckDBDataChunk.create(
       kinds.map((k) => TYPES[k]),
       CHUNK_ROWS,
@@ -138,19 +143,12 @@ export class NumericChunkWriter {
     if (++this.n === CHUNK_ROWS) this.flushChunk();
   }
 
-  private flushChunk(): void {
+  protected flushChunk(): void {
     if (this.n === 0) return;
     this.chunk.rowCount = this.n;
     for (const v of this.vectors) v.flush();
     this.appender.appendDataChunk(this.chunk);
     this.rows += this.n;
     this.n = 0;
-  }
-
-  close(): number {
-    this.flushChunk();
-    this.appender.flushSync();
-    this.appender.closeSync();
-    return this.rows;
   }
 }
