@@ -193,7 +193,7 @@ async function typeStageCodes(conn: DuckDBConnection, asEth: boolean[], asSex: b
     select code, text, try_cast(text as ethnicity_code_t) as eth, try_cast(text as sex_t) as sex from ${STAGE_CODES}`);
   const rows = (await conn.runAndReadAll(`select code, text, eth is null as bad_eth, sex is null as bad_sex from ${STAGE_CODES} order by code`)).getRowObjects();
   refuseCodes("ethnicity", rows.filter((r) => r.bad_eth && asEth[Number(r.code)]).map((r) => String(r.text)));
-  refuseCodes("sex", rows.filter((r) => r.bad_sex && (asSex[Number(r.code)] || Number(r.code) === 0)).map((r) => String(r.text)));
+  refuseCodes("sex", rows.filter((r) => r.bad_sex && asSex[Number(r.code)]).map((r) => String(r.text)));
 }
 
 function sameTimestamp(a: DuckDBValue, b: DuckDBValue): boolean {
@@ -218,7 +218,7 @@ export async function insertStageRange(conn: DuckDBConnection, s: StageRange): P
       join ${STAGE_CODES} x on x.code = r.sex`;
   const r = await conn.run(`
     insert into fact_indicator_value
-    ${s.bySex ? `with staged as materialized (${staged}), derived as (${derivedT("staged", true)}) select * from staged union all select * from derived` : staged}
+    ${s.bySex ? `with staged as materialized (${staged}), derived as (${derivedT("staged")}) select * from staged union all select * from derived` : staged}
     order by indicator_id, period_id, unit_id`);
   await conn.run(`drop table ${s.table}`);
   const written = Number(r.rowsChanged);
@@ -232,11 +232,11 @@ export async function dropStageTables(conn: DuckDBConnection): Promise<void> {
   await conn.run(`drop table if exists ${STAGE_CODES}`);
 }
 
-/** T = M + F per cell; `typed`: the table's sex column is sex_t (compared as such), else text. */
-const derivedT = (table: string, typed: boolean) => `
+/** T = M + F per cell (typed constants: compared as enums on the full stage, as text on the incremental one). */
+const derivedT = (table: string) => `
   select indicator_id, period_id, unit_id, ethnicity_code, 'T'::sex_t as sex, sum(value) as value, submission_id, max(approved_at) as approved_at
     from ${table}
-   where sex in (${typed ? "'M'::sex_t, 'F'::sex_t" : "'M', 'F'"})
+   where sex in ('M'::sex_t, 'F'::sex_t)
    group by indicator_id, period_id, unit_id, ethnicity_code, submission_id`;
 
 /** Facts of a few submissions (incremental): a bound query, same shape. */
@@ -268,7 +268,7 @@ export async function insertStaged(conn: DuckDBConnection): Promise<number> {
   refuseCodes("sex", await bad("sex", "sex_t"));
   const r = await conn.run(`
     insert into fact_indicator_value
-    with derived as (${derivedT(STAGE, false)})
+    with derived as (${derivedT(STAGE)})
     select * from ${STAGE}
     union all
     select * from derived`);

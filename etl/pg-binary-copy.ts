@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import { DuckDBTimestampTZValue, type DuckDBValue } from "@duckdb/node-api";
 
 /**
@@ -6,12 +5,10 @@ import { DuckDBTimestampTZValue, type DuckDBValue } from "@duckdb/node-api";
  * that decodes each field straight into the DuckDB value the appender takes:
  * no intermediate row objects, no text parsing of numbers.
  *
- * Two ways in:
- * - `parseBinaryCopy(stream, …)`: the COPY bytes from any stream (chunks cut anywhere);
- * - `copyOutBinary(client, sql, …)`: the ETL's path. It reads the connection's socket itself
- *   (as pg-copy-streams does) and decodes each CopyData message where it lies in the socket
- *   buffer: no Buffer per row, no re-assembled stream — only a message cut by a socket chunk
- *   boundary is copied.
+ * `copyOutBinary(client, sql, …)` reads the connection's socket itself (as
+ * pg-copy-streams does) and decodes each CopyData message where it lies in the
+ * socket buffer: no Buffer per row, no re-assembled stream — only a message cut
+ * by a socket chunk boundary is copied.
  *
  * Supported column types: int4, float8, text, timestamptz, bool; and
  * "textcode": a text column decoded to a dense integer code, the index of its
@@ -27,7 +24,7 @@ export class CopyFormatError extends Error {
   override name = "CopyFormatError";
 }
 
-/** Returned by `TupleDecoder.tuple` when the bytes end inside the tuple. */
+/** Returned by `TupleDecoder.tuple` when the bytes end inside the tuple (in one CopyData message: a format error). */
 const INCOMPLETE = -1;
 /** Returned by `TupleDecoder.tuple` for the trailer (field count -1). */
 const TRAILER = -2;
@@ -153,49 +150,6 @@ class TupleDecoder {
     }
     return p;
   }
-}
-
-/** The binary COPY bytes of `stream` (cut anywhere): `onRow` per tuple (the array is reused). Returns the row count. */
-export async function parseBinaryCopy(
-  stream: Readable,
-  types: readonly PgBinaryType[],
-  onRow: (values: DuckDBValue[]) => void,
-  opts: { codes?: string[] } = {},
-): Promise<number> {
-  const dec = new TupleDecoder(types, opts.codes ?? []);
-  let buf: Buffer = Buffer.alloc(0);
-  let headerDone = false;
-  let done = false;
-  let rows = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    let pos = 0;
-    if (!headerDone) {
-      const h = TupleDecoder.header(buf, 0, buf.length);
-      if (h === INCOMPLETE) continue;
-      pos = h;
-      headerDone = true;
-    }
-    const len = buf.length;
-    // fixed-width fields read through a DataView (a V8 builtin, inlined) rather than Buffer's read methods
-    const dv = new DataView(buf.buffer, buf.byteOffset, len);
-    for (;;) {
-      const next = dec.tuple(buf, dv, pos, len);
-      if (next === INCOMPLETE) break;
-      if (next === TRAILER) {
-        done = true;
-        pos += 2;
-        break;
-      }
-      pos = next;
-      rows++;
-      onRow(dec.values);
-    }
-    buf = pos < buf.length ? buf.subarray(pos) : Buffer.alloc(0);
-    if (done) break;
-  }
-  if (!done) throw new CopyFormatError("binary COPY stream ended without its trailer");
-  return rows;
 }
 
 // Protocol message types met while the backend is in copy-out mode.

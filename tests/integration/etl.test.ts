@@ -131,6 +131,22 @@ describe("ETL correctness", () => {
     expect(s3.factsWritten).toBe(3);
   });
 
+  it("an incremental run derives T = M + F for a by-sex form, as the full rebuild does", async () => {
+    const commune = fx.districts[1]!.communes[1]!.id;
+    const id = await createSubmission(t.db, fx, commune, "BM01-DANSO", { POP: { "00": { M: 100, F: 120 }, "03": { M: 100, F: 120 } }, HH: { "00": 50, "03": 50 } });
+    await approve(t.db, id);
+    const s = await etl.run({ trigger: "test" });
+    expect(s).toMatchObject({ mode: "incremental", submissionsChanged: 1, rowsRead: 6, factsWritten: 8 });
+    expect((await facts()).filter((f) => f.startsWith(`POP|${commune}|`))).toEqual([
+      `POP|${commune}|00|F|120|${id}`,
+      `POP|${commune}|00|M|100|${id}`,
+      `POP|${commune}|00|T|220|${id}`,
+      `POP|${commune}|03|F|120|${id}`,
+      `POP|${commune}|03|M|100|${id}`,
+      `POP|${commune}|03|T|220|${id}`,
+    ]);
+  });
+
   it("a full rebuild equals the incremental result", async () => {
     const incremental = await facts();
     const comp1 = await wh.all("select period_id, form_code, unit_id, submission_id, status from fact_submission order by all");
