@@ -6,7 +6,8 @@ import { FullChecks, runChecks, type CheckResult } from "./checks.ts";
 import { CheckFailedError, EtlError, InjectedFailure } from "./errors.ts";
 import { SELECT_CANDIDATES } from "./extract-sql.ts";
 import { loadDims } from "./load-dims.ts";
-import { copyAllFactsToRanges, createStage, dropStageTables, insertStageRange, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
+import { createStage, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
+import { readFactRanges, writeFactRange } from "./full-facts.ts";
 import { planIndicatorRanges } from "./indicator-slices.ts";
 import { loadSubmissionFacts } from "./load-submissions.ts";
 import { martsRatiosFull, martsSumsOfRange, MARTS_VERSION, refreshMarts, refreshSubmissionMart, startMartsFull } from "./load-marts.ts";
@@ -34,7 +35,9 @@ export interface EtlRunOptions {
   batchRows?: number;
   /** Tests: throw after this many batches, mid-load. */
   failAfterBatches?: number;
-  /** Full rebuild: facts per indicator range of the stage (default ~2 M; tests make it small to get several ranges). */
+  /** Tests (full rebuild): throw after this many ranges were written to the fact table. */
+  failAfterRanges?: number;
+  /** Full rebuild: facts per indicator range (default ~2 M; tests make it small to get several ranges). */
   rangeFacts?: number;
 }
 
@@ -154,26 +157,28 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         estimate = est?.n ? Math.round(est.n) : null;
         await conn.run("drop table if exists fact_indicator_value");
         await conn.run(tableDdl("fact_indicator_value"));
-        // Facts staged by indicator id range as they arrive; then, range by range in indicator
-        // order, sorted into fact_indicator_value (the table ends up sorted by indicator, period,
-        // unit), the range's sum-mart rows and cell checks computed while its rows are hot, and
-        // its stage dropped. Every check still runs over the final tables (the other checks,
+        // Facts held in memory by indicator id range as they arrive; then, range by range in
+        // indicator order, written sorted into fact_indicator_value (the table ends up sorted by
+        // indicator, period, unit), the range's sum-mart rows and cell checks computed while its
+        // rows are hot. Every check still runs over the final tables (the other checks,
         // whole-table, after the last range).
         const ranges = await planIndicatorRanges(db, conn, estimate, opts.rangeFacts);
         progress("facts", 0, estimate);
-        const stages = await copyAllFactsToRanges(db, conn, ranges, batchRows, onBatch);
-        counts.rowsRead = stages.reduce((a, st) => a + st.rows, 0);
+        const read = await readFactRanges(db, conn, ranges, batchRows, onBatch);
+        counts.rowsRead = read.rows;
         await startMartsFull(conn);
         const fullChecks = new FullChecks(conn);
-        for (const st of stages) {
+        for (let i = 0; i < read.ranges.length; i++) {
+          const { lo, hi } = read.ranges[i]!;
           progress("derive", counts.rowsRead, estimate);
-          counts.factsWritten += await insertStageRange(conn, st);
+          counts.factsWritten += await writeFactRange(conn, read, i);
+          if (opts.failAfterRanges !== undefined && i + 1 >= opts.failAfterRanges)
+            throw new InjectedFailure(`lỗi giả lập sau ${i + 1} khoảng / injected failure after ${i + 1} ranges written`);
           progress("marts", counts.rowsRead, estimate);
-          await martsSumsOfRange(conn, st.lo, st.hi);
+          await martsSumsOfRange(conn, lo, hi);
           progress("checks", counts.rowsRead, estimate);
-          await fullChecks.range(st.lo, st.hi);
+          await fullChecks.range(lo, hi);
         }
-        await dropStageTables(conn);
         progress("submissions", counts.rowsRead, estimate);
         await loadSubmissionFacts(db, conn, null);
         const sc = await conn.runAndReadAll("select count(*)::integer as n from fact_submission where submission_id is not null");

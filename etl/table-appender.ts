@@ -1,10 +1,13 @@
+import os from "node:os";
 import {
   BOOLEAN,
   DATE,
   DOUBLE,
   DuckDBDataChunk,
   DuckDBDateValue,
+  DuckDBEnumType,
   DuckDBTimestampTZValue,
+  DuckDBTypeId,
   INTEGER,
   TIMESTAMPTZ,
   VARCHAR,
@@ -113,34 +116,90 @@ export class ChunkWriter extends ChunkSink {
 }
 
 /**
- * The bulk path for numeric rows with no nulls (the full rebuild's stage):
- * callers write each row straight into the column arrays of one reused data
- * chunk — `cols[i][n]` for every column, then `next()` — so a row costs a few
- * typed-array stores; every 2048 rows the arrays are copied into the chunk's
- * vectors and the chunk appended (DuckDB copies it, so the chunk is reused).
+ * The bulk path into fact_indicator_value (a full rebuild): callers write each
+ * row straight into the typed arrays of one reused data chunk — `cols.x[k]`
+ * for every column — so a row costs a few typed-array stores; every 2048 rows
+ * (`appendFull`; the rest: `n = k`, then `close`) the arrays are copied into
+ * the chunk's vectors and the chunk appended (DuckDB copies it, so the chunk
+ * is reused). The chunk's types are
+ * the table's own (its appender's), checked against the layout written here:
+ * indicator, period, unit (integer), ethnicity, sex (one-byte enums: the enum
+ * index is written), value (double), submission (integer), approved_at
+ * (timestamptz: the two 32-bit halves of its microseconds, or `nullAt`).
  */
-export class NumericChunkWriter extends ChunkSink {
-  readonly cols: (Int32Array | Float64Array)[];
+export class FactChunkWriter extends ChunkSink {
+  readonly cols: {
+    indicator: Int32Array;
+    period: Int32Array;
+    unit: Int32Array;
+    eth: Uint8Array;
+    sex: Uint8Array;
+    value: Float64Array;
+    submission: Int32Array;
+    /** Little-endian halves of each row's int64 microseconds: [2k] low, [2k + 1] high. */
+    at: Int32Array;
+  };
+  readonly ethType: DuckDBEnumType;
+  readonly sexType: DuckDBEnumType;
   private readonly chunk: DuckDBDataChunk;
-  private readonly vectors: { items: Int32Array | Float64Array; flush(): void }[];
-  private constructor(appender: DuckDBAppender, kinds: readonly ("int" | "double")[]) {
+  private readonly vectors: { flush(): void }[];
+  private readonly atValidity: { setItemValid(i: number, valid: boolean): void };
+  private nulls: number[] = [];
+
+  private constructor(appender: DuckDBAppender) {
     super(appender);
-    this.chunk = DuckDBDataChunk.create(
-      kinds.map((k) => TYPES[k]),
-      CHUNK_ROWS,
-    );
-    this.vectors = kinds.map((_, i) => this.chunk.getColumnVector(i) as unknown as { items: Int32Array | Float64Array; flush(): void });
-    this.cols = this.vectors.map((v) => v.items);
-    if (this.cols.some((c) => c.length !== CHUNK_ROWS)) throw new Error("unexpected vector size");
+    if (os.endianness() !== "LE") throw new Error("FactChunkWriter writes little-endian timestamps");
+    const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
+    const want = ["INTEGER", "INTEGER", "INTEGER", "ENUM", "ENUM", "DOUBLE", "INTEGER", "TIMESTAMP_TZ"];
+    const got = types.map((t) => DuckDBTypeId[t.typeId]);
+    if (got.join() !== want.join()) throw new Error(`fact_indicator_value: cột ${got.join()} ≠ ${want.join()} / unexpected column types`);
+    this.ethType = types[3] as DuckDBEnumType;
+    this.sexType = types[4] as DuckDBEnumType;
+    if (this.ethType.values.length > 256 || this.sexType.values.length > 256) throw new Error("enum > 256 values");
+    this.chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
+    const vecs = types.map((_, i) => this.chunk.getColumnVector(i) as unknown as { items: ArrayBufferView; flush(): void; validity: FactChunkWriter["atValidity"] });
+    this.vectors = vecs;
+    const items = vecs.map((v) => v.items);
+    if (items.some((a) => a.byteLength / ((a as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT) !== CHUNK_ROWS)) throw new Error("unexpected vector size");
+    const at = items[7] as BigInt64Array;
+    this.cols = {
+      indicator: items[0] as Int32Array,
+      period: items[1] as Int32Array,
+      unit: items[2] as Int32Array,
+      eth: items[3] as Uint8Array,
+      sex: items[4] as Uint8Array,
+      value: items[5] as Float64Array,
+      submission: items[6] as Int32Array,
+      at: new Int32Array(at.buffer, at.byteOffset, CHUNK_ROWS * 2),
+    };
+    this.atValidity = vecs[7]!.validity;
   }
 
-  static async open(conn: DuckDBConnection, table: string, kinds: readonly ("int" | "double")[]): Promise<NumericChunkWriter> {
-    return new NumericChunkWriter(await conn.createAppender(table), kinds);
+  static async open(conn: DuckDBConnection, table = "fact_indicator_value"): Promise<FactChunkWriter> {
+    return new FactChunkWriter(await conn.createAppender(table));
   }
 
-  /** The row at `n` is written: on to the next one. */
-  next(): void {
-    if (++this.n === CHUNK_ROWS) this.flushChunk();
+  /** Row `k` of the chunk has no approval time. */
+  nullAt(k: number): void {
+    this.atValidity.setItemValid(k, false);
+    this.nulls.push(k);
+  }
+
+  /** The chunk is full (CHUNK_ROWS rows written from 0): appends it; the next row is 0. */
+  appendFull(): number {
+    this.n = CHUNK_ROWS;
+    this.flushChunk();
+    return 0;
+  }
+
+  /** Closes the appender without appending what is held (the caller failed). */
+  abandon(): void {
+    this.n = 0;
+    try {
+      this.appender.closeSync();
+    } catch {
+      /* the transaction is rolled back anyway */
+    }
   }
 
   protected flushChunk(): void {
@@ -148,6 +207,8 @@ export class NumericChunkWriter extends ChunkSink {
     this.chunk.rowCount = this.n;
     for (const v of this.vectors) v.flush();
     this.appender.appendDataChunk(this.chunk);
+    for (const k of this.nulls) this.atValidity.setItemValid(k, true);
+    this.nulls.length = 0;
     this.rows += this.n;
     this.n = 0;
   }

@@ -35,7 +35,7 @@ const full = async (w: WarehouseService) => ({
   subMarts: await w.all("select * from mart_submission_node order by all"),
 });
 
-async function build(file: string, opts: { rangeFacts?: number; batchRows?: number; failAfterBatches?: number } = {}) {
+async function build(file: string, opts: { rangeFacts?: number; batchRows?: number; failAfterBatches?: number; failAfterRanges?: number } = {}) {
   const wh = await openWarehouse({ path: file });
   try {
     let ranges = 0; // the runner enters "derive" once per range
@@ -124,7 +124,7 @@ describe("full rebuild by indicator range", () => {
     }
   });
 
-  it("a failure mid-stage (many ranges) leaves the previous warehouse intact", async () => {
+  it("a failure while reading, or after some ranges were written, leaves the previous warehouse intact", async () => {
     const file = path.join(dir, "fail.duckdb");
     const ok = await build(file, { rangeFacts: 3 });
     expect(ok.r.status).toBe("succeeded");
@@ -132,14 +132,24 @@ describe("full rebuild by indicator range", () => {
       t.db,
       await createSubmission(t.db, fx, fx.districts[0]!.communes[0]!.id, "BM02-NGHEO", poverty(5, 3, 2), (await setupFixture(t.db, "2023")).periodId),
     );
-    const err = await build(file, { rangeFacts: 3, batchRows: 5, failAfterBatches: 3 }).catch((e) => e);
-    expect(err).toBeInstanceOf(InjectedFailure);
-    const wh = await openWarehouse({ path: file });
-    try {
-      expect(await full(wh)).toEqual(ok.snap);
-    } finally {
-      await wh.close();
-    }
+    const unchanged = async () => {
+      const wh = await openWarehouse({ path: file });
+      try {
+        expect(await full(wh)).toEqual(ok.snap);
+      } finally {
+        await wh.close();
+      }
+    };
+    // mid-COPY: nothing was written to the fact table yet
+    expect(await build(file, { rangeFacts: 3, batchRows: 5, failAfterBatches: 3 }).catch((e) => e)).toBeInstanceOf(InjectedFailure);
+    await unchanged();
+    // mid-write: two ranges of facts (and their marts) are in the run's transaction
+    expect(await build(file, { rangeFacts: 3, failAfterRanges: 2 }).catch((e) => e)).toBeInstanceOf(InjectedFailure);
+    await unchanged();
+    // the next run completes with the new submission
+    const next = await build(file, { rangeFacts: 3 });
+    expect(next.r.status).toBe("succeeded");
+    expect(next.r.factsWritten).toBeGreaterThan(ok.r.factsWritten);
   });
 
   it("the cell checks over the final facts find a duplicated cell (range by range)", async () => {
