@@ -134,8 +134,8 @@ function sameTimestamp(a: DuckDBValue, b: DuckDBValue): boolean {
 }
 
 /** The fact table's enum types for ethnicity and sex (from its appender: the table's own columns). */
-async function factEnums(conn: DuckDBConnection): Promise<{ eth: DuckDBEnumType; sex: DuckDBEnumType }> {
-  const w = await FactChunkWriter.open(conn);
+async function factEnums(conn: DuckDBConnection, table: string): Promise<{ eth: DuckDBEnumType; sex: DuckDBEnumType }> {
+  const w = await FactChunkWriter.open(conn, table);
   try {
     return { eth: w.ethType, sex: w.sexType };
   } finally {
@@ -145,7 +145,8 @@ async function factEnums(conn: DuckDBConnection): Promise<{ eth: DuckDBEnumType;
 
 /**
  * Every approved fact through one binary COPY into in-memory range blocks
- * (`ranges` contiguous, in order, covering every integer). Codes the fact
+ * (`ranges` contiguous, in order, covering every integer), with ethnicity and
+ * sex as indexes of the enums of fact_indicator_value (or `opts.table`). Codes the fact
  * table's enums cannot hold fail the run as referential integrity once the
  * COPY is read, before anything is written.
  */
@@ -155,8 +156,9 @@ export async function readFactRanges(
   bounds: [number, number][],
   batchRows: number,
   onBatch: BatchHook,
+  opts: { table?: string } = {},
 ): Promise<FactRanges> {
-  const enums = await factEnums(conn);
+  const enums = await factEnums(conn, opts.table ?? "fact_indicator_value");
   const ranges = bounds.map(([lo, hi]) => new FactRange(lo, hi));
   const cur: Block[] = ranges.map(() => FULL);
   const subs = new FactSubmissions();
@@ -300,6 +302,10 @@ function flatten<T extends Int32Array | Uint8Array | Float64Array>(blocks: Block
   return out;
 }
 
+/** Rows written between two turns of the event loop. */
+const YIELD_ROWS = 1 << 15;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Above this many (indicator × submission) buckets the sort takes two counting passes instead of one. */
 const ONE_PASS_BUCKETS = 1 << 22;
 
@@ -403,26 +409,32 @@ export async function writeFactRange(
     };
     let cellSlot = -1;
     let cellSub = -1;
-    for (let j = 0; j < n; j++) {
-      const i = order[j]!;
-      const sl = slot[i]!;
-      const s = sub[i]!;
-      if (sl !== cellSlot || s !== cellSub) {
-        if (tOrder.length > 0) flushDerived(cellSlot, cellSub);
-        cellSlot = sl;
-        cellSub = s;
-      }
-      const x = sex[i]!;
-      const e = eth[i]!;
-      const v = value[i]!;
-      if (x !== sexT) {
-        if (tSeen[e] === 0) {
-          tSeen[e] = 1;
-          tOrder.push(e);
+    for (let j = 0; j < n; ) {
+      // every YIELD_ROWS rows the event loop runs: SQL running on another connection meanwhile
+      // (the previous range's marts and checks) gets its next statement without waiting for this range
+      if (j > 0) await yieldToLoop();
+      const end = Math.min(n, j + YIELD_ROWS);
+      for (; j < end; j++) {
+        const i = order[j]!;
+        const sl = slot[i]!;
+        const s = sub[i]!;
+        if (sl !== cellSlot || s !== cellSub) {
+          if (tOrder.length > 0) flushDerived(cellSlot, cellSub);
+          cellSlot = sl;
+          cellSub = s;
         }
-        tSum[e] = tSum[e]! + v;
+        const x = sex[i]!;
+        const e = eth[i]!;
+        const v = value[i]!;
+        if (x !== sexT) {
+          if (tSeen[e] === 0) {
+            tSeen[e] = 1;
+            tOrder.push(e);
+          }
+          tSum[e] = tSum[e]! + v;
+        }
+        put(sl, s, e, x, v);
       }
-      put(sl, s, e, x, v);
     }
     if (tOrder.length > 0) flushDerived(cellSlot, cellSub);
     w.n = k;

@@ -1,14 +1,15 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { martSql, tableDdl } from "../warehouse/schema.ts";
+import { martSql, tableDdl, tableDdlAs } from "../warehouse/schema.ts";
 import { indicatorSlices } from "./indicator-slices.ts";
 
 /** A warehouse whose etl_state.marts differs from this is rebuilt in full. */
 export { MARTS_VERSION } from "../warehouse/schema.ts";
 
-/** Full rebuild, step 1: mart_indicator_node recreated empty. */
-export async function startMartsFull(conn: DuckDBConnection): Promise<void> {
-  await conn.run("drop table if exists mart_indicator_node");
-  await conn.run(tableDdl("mart_indicator_node"));
+/** Full rebuild, step 1: mart_indicator_node (or `table`, of its columns) recreated empty. */
+export async function startMartsFull(conn: DuckDBConnection, table = "mart_indicator_node"): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
+  await conn.run(`drop table if exists ${table}`);
+  await conn.run(tableDdlAs("mart_indicator_node", table));
 }
 
 /**
@@ -17,10 +18,11 @@ export async function startMartsFull(conn: DuckDBConnection): Promise<void> {
  * indicators' rows of the range. The ranges come in indicator order, so the
  * mart stays sorted by indicator.
  */
-export async function martsSumsOfRange(conn: DuckDBConnection, lo: number, hi: number): Promise<number> {
+export async function martsSumsOfRange(conn: DuckDBConnection, lo: number, hi: number, table = "mart_indicator_node"): Promise<number> {
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new Error("bad indicator range");
+  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
   await conn.run(`create or replace temp view mart_source_facts as select * from fact_indicator_value where indicator_id between ${lo} and ${hi}`);
-  const rows = Number((await conn.run(`insert into mart_indicator_node ${martSql("mart_indicator_node_sums")}`)).rowsChanged);
+  const rows = Number((await conn.run(`insert into ${table} ${martSql("mart_indicator_node_sums")}`)).rowsChanged);
   await conn.run("drop view mart_source_facts");
   return rows;
 }

@@ -5,12 +5,13 @@ import { tableDdl } from "../warehouse/schema.ts";
 import { FullChecks, runChecks, type CheckResult } from "./checks.ts";
 import { CheckFailedError, EtlError, InjectedFailure } from "./errors.ts";
 import { SELECT_CANDIDATES } from "./extract-sql.ts";
-import { loadDims } from "./load-dims.ts";
+import { loadDims, readDims, writeDims, type DimRows } from "./load-dims.ts";
+import { dropBuildTables, endBuild, FACT_BUILD, MART_BUILD, startBuild, swapInBuild } from "./full-build.ts";
 import { createStage, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
 import { readFactRanges, writeFactRange } from "./full-facts.ts";
 import { planIndicatorRanges } from "./indicator-slices.ts";
 import { loadSubmissionFacts } from "./load-submissions.ts";
-import { martsRatiosFull, martsSumsOfRange, MARTS_VERSION, refreshMarts, refreshSubmissionMart, startMartsFull } from "./load-marts.ts";
+import { martsRatiosFull, martsSumsOfRange, MARTS_VERSION, refreshMarts, refreshSubmissionMart } from "./load-marts.ts";
 import { acquireEtlLock } from "./lock.ts";
 import { pgQuery } from "./pg-query.ts";
 import { finishRun, startRun, type EtlCounts, type EtlMode, type EtlTrigger } from "./runs.ts";
@@ -113,6 +114,8 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
     const counts = newCounts();
     let runId = 0;
     let conn: DuckDBConnection | null = null;
+    /** A full rebuild's second connection: it writes the facts while `conn` computes marts and checks. */
+    let writer: DuckDBConnection | null = null;
     let inTx = false;
     let watermarkFrom: Date | null = null;
     let watermarkTo: Date | null = null;
@@ -144,41 +147,62 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
           throw new InjectedFailure(`lỗi giả lập sau ${batches} lô / injected failure after ${batches} batches`);
       };
 
-      await conn.run("begin transaction");
-      inTx = true;
-      progress("dims", 0);
-      await loadDims(db, conn);
-
+      // a killed full rebuild's build tables (the live tables never depended on them)
+      await dropBuildTables(conn);
+      let dims: DimRows | null = null;
+      let fullChecks: FullChecks | null = null;
       if (mode === "full") {
         const [est] = await pgQuery<{ n: number }>(
           db,
           "select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'submission_values'::regclass",
         );
         estimate = est?.n ? Math.round(est.n) : null;
-        await conn.run("drop table if exists fact_indicator_value");
-        await conn.run(tableDdl("fact_indicator_value"));
-        // Facts held in memory by indicator id range as they arrive; then, range by range in
-        // indicator order, written sorted into fact_indicator_value (the table ends up sorted by
-        // indicator, period, unit), the range's sum-mart rows and cell checks computed while its
-        // rows are hot. Every check still runs over the final tables (the other checks,
-        // whole-table, after the last range).
+        progress("dims", 0);
+        dims = await readDims(db);
+        // The build: facts and sum-mart rows go to build tables, outside the run's transaction,
+        // so that two connections work at once — one writes range i + 1 of the facts while the
+        // other computes range i's mart rows and cell checks. The live tables are untouched
+        // until the transaction below swaps the build tables in; a failed or killed build
+        // leaves only build tables, dropped by the next run.
+        await startBuild(conn, dims);
         const ranges = await planIndicatorRanges(db, conn, estimate, opts.rangeFacts);
         progress("facts", 0, estimate);
-        const read = await readFactRanges(db, conn, ranges, batchRows, onBatch);
+        // Facts held in memory by indicator id range as they arrive; then, range by range in
+        // indicator order, written sorted (the table ends up sorted by indicator, period, unit),
+        // each range's sum-mart rows and partitioned checks computed right after it.
+        const read = await readFactRanges(db, conn, ranges, batchRows, onBatch, { table: FACT_BUILD });
         counts.rowsRead = read.rows;
-        await startMartsFull(conn);
-        const fullChecks = new FullChecks(conn);
-        for (let i = 0; i < read.ranges.length; i++) {
-          const { lo, hi } = read.ranges[i]!;
-          progress("derive", counts.rowsRead, estimate);
-          counts.factsWritten += await writeFactRange(conn, read, i);
-          if (opts.failAfterRanges !== undefined && i + 1 >= opts.failAfterRanges)
-            throw new InjectedFailure(`lỗi giả lập sau ${i + 1} khoảng / injected failure after ${i + 1} ranges written`);
-          progress("marts", counts.rowsRead, estimate);
-          await martsSumsOfRange(conn, lo, hi);
-          progress("checks", counts.rowsRead, estimate);
-          await fullChecks.range(lo, hi);
+        const checksOfRanges = new FullChecks(conn);
+        fullChecks = checksOfRanges;
+        writer = await warehouse.connect();
+        let pending: Promise<void> | null = null;
+        try {
+          for (let i = 0; i < read.ranges.length; i++) {
+            progress("derive", counts.rowsRead, estimate); // once per range
+            counts.factsWritten += await writeFactRange(writer, read, i, { table: FACT_BUILD });
+            if (opts.failAfterRanges !== undefined && i + 1 >= opts.failAfterRanges)
+              throw new InjectedFailure(`lỗi giả lập sau ${i + 1} khoảng / injected failure after ${i + 1} ranges written`);
+            await pending;
+            const { lo, hi } = read.ranges[i]!;
+            const next = martsSumsOfRange(conn, lo, hi, MART_BUILD).then(() => checksOfRanges.range(lo, hi));
+            next.catch(() => undefined); // awaited on the next turn; handled meanwhile
+            pending = next;
+          }
+          await pending;
+        } finally {
+          await pending?.catch(() => undefined); // never leave a statement running on `conn`
         }
+        await endBuild(conn);
+      }
+
+      await conn.run("begin transaction");
+      inTx = true;
+      progress("dims", counts.rowsRead);
+      if (dims) await writeDims(conn, dims);
+      else await loadDims(db, conn);
+
+      if (mode === "full") {
+        await swapInBuild(conn);
         progress("submissions", counts.rowsRead, estimate);
         await loadSubmissionFacts(db, conn, null);
         const sc = await conn.runAndReadAll("select count(*)::integer as n from fact_submission where submission_id is not null");
@@ -187,7 +211,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         await martsRatiosFull(conn);
         await refreshSubmissionMart(conn, null);
         progress("checks", counts.rowsRead, estimate);
-        checks = await fullChecks.finish();
+        checks = await fullChecks!.finish();
       } else {
         progress("changes", 0);
         const candidates = await pgQuery<{ id: number; status: string; updated_at: Date; period_id: number }>(db, SELECT_CANDIDATES, [
@@ -259,6 +283,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
       return { runId, mode, status: "succeeded", seconds, watermark: watermarkTo.toISOString(), checks, phases, ...counts };
     } catch (e) {
       if (conn && inTx) await conn.run("rollback").catch(() => undefined);
+      if (conn) await dropBuildTables(conn).catch(() => undefined);
       const seconds = (performance.now() - started) / 1000;
       const message = e instanceof Error ? e.message : String(e);
       if (runId)
@@ -281,6 +306,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
       wrapped.cause = e;
       throw wrapped;
     } finally {
+      writer?.closeSync();
       conn?.closeSync();
       running = false;
       await lock.release();
