@@ -6,7 +6,7 @@ const PHASES: Record<EtlProgress["phase"], string> = {
   dims: "danh mục / dimensions",
   changes: "thay đổi / changes",
   facts: "đọc số liệu / facts",
-  derive: "tính T = M + F / derive",
+  derive: "ghi số liệu (T = M + F) / write facts",
   submissions: "tiến độ nộp / completeness",
   marts: "bảng tổng hợp / marts",
   checks: "kiểm tra / checks",

@@ -179,7 +179,10 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         try {
           for (let i = 0; i < read.ranges.length; i++) {
             progress("derive", counts.rowsRead, estimate); // once per range
+            // one commit per range: the appender's own flushes would each commit ~200 k rows
+            await writer.run("begin transaction");
             counts.factsWritten += await writeFactRange(writer, read, i, { table: FACT_BUILD });
+            await writer.run("commit");
             if (opts.failAfterRanges !== undefined && i + 1 >= opts.failAfterRanges)
               throw new InjectedFailure(`lỗi giả lập sau ${i + 1} khoảng / injected failure after ${i + 1} ranges written`);
             await pending;
