@@ -10,6 +10,9 @@ import { pgQuery } from "./pg-query.ts";
  */
 /** Facts per slice. */
 export const SLICE_FACTS = 2_000_000;
+/** A full rebuild of fewer facts still gets this many ranges, each of at least MIN_RANGE_FACTS. */
+const MIN_RANGES = 4;
+const MIN_RANGE_FACTS = 250_000;
 
 const INT_MIN = -2_147_483_648;
 const INT_MAX = 2_147_483_647;
@@ -39,7 +42,10 @@ export async function planIndicatorRanges(
     const [size] = await pgQuery<{ bytes: number }>(db, "select pg_relation_size('submission_values')::float8 as bytes");
     total = Math.max(1, Math.round(Number(size?.bytes ?? 0) / 60));
   }
-  const nRanges = Math.max(1, Math.min(ids.length, Math.ceil(total / sliceFacts)));
+  // at least MIN_RANGES (of MIN_RANGE_FACTS or more) so that writing one range overlaps the marts
+  // and checks of the one before (etl/full-build.ts)
+  const wanted = Math.max(Math.ceil(total / sliceFacts), Math.min(MIN_RANGES, Math.floor(total / MIN_RANGE_FACTS)));
+  const nRanges = Math.max(1, Math.min(ids.length, wanted));
   if (nRanges === 1 || ids.length === 0) return [[INT_MIN, INT_MAX]];
   const known = new Map<number, number>();
   const [stats] = await pgQuery<{ vals: string | null; freqs: number[] | null }>(

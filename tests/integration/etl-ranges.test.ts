@@ -7,6 +7,7 @@ import { openWarehouse, type WarehouseService } from "../../warehouse/service.ts
 import { createEtlRunner } from "../../etl/runner.ts";
 import { InjectedFailure } from "../../etl/errors.ts";
 import { runChecks } from "../../etl/checks.ts";
+import { planIndicatorRanges } from "../../etl/indicator-slices.ts";
 import { approve, createSubmission, setupFixture, warehouseSnapshot, type Fixture } from "../fixtures/etl-fixture.ts";
 
 /**
@@ -66,6 +67,35 @@ afterAll(async () => {
 });
 
 describe("full rebuild by indicator range", () => {
+  it("plans ranges that cover every integer: ~2 M facts each, at least 4 (of ≥ 250 000) so writes overlap marts and checks, one for a small load", async () => {
+    const wh = await openWarehouse({ path: path.join(dir, "plan.duckdb") });
+    try {
+      await createEtlRunner({ db: t.db, warehouse: wh }).run({ mode: "full", trigger: "test" }); // dimensions
+      const conn = await wh.connect();
+      try {
+        const nSum = Number((await conn.runAndReadAll("select count(*)::integer as n from dim_indicator where aggregation = 'sum'")).getRowObjects()[0]!.n);
+        expect(nSum).toBeGreaterThanOrEqual(4);
+        const plan = (estimate: number) => planIndicatorRanges(t.db, conn, estimate);
+        const covers = (r: [number, number][]) =>
+          r[0]![0] === -2147483648 && r[r.length - 1]![1] === 2147483647 && r.every(([lo, hi], i) => lo <= hi && (i === 0 || lo === r[i - 1]![1] + 1));
+        for (const [estimate, n] of [
+          [100_000, 1], // below 2 × 250 000: one range
+          [600_000, 2],
+          [1_500_000, 4], // a province: four ranges, not one
+          [Math.min(nSum, 6) * 2_000_000, Math.min(nSum, 6)], // ~2 M each
+        ] as const) {
+          const r = await plan(estimate);
+          expect(r).toHaveLength(Math.min(n, nSum));
+          expect(covers(r)).toBe(true);
+        }
+      } finally {
+        conn.closeSync();
+      }
+    } finally {
+      await wh.close();
+    }
+  });
+
   it("many tiny ranges give the same warehouse as one range, sorted, with T derived", async () => {
     const one = await build(path.join(dir, "one.duckdb"), { rangeFacts: 1e9 });
     const many = await build(path.join(dir, "many.duckdb"), { rangeFacts: 3 });
