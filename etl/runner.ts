@@ -291,6 +291,7 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
       return { runId, mode, status: "succeeded", seconds, watermark: watermarkTo.toISOString(), checks, phases, ...counts };
     } catch (e) {
       if (conn && inTx) await conn.run("rollback").catch(() => undefined);
+      if (writer) await writer.run("rollback").catch(() => undefined); // a range being written
       if (conn) await dropBuildTables(conn).catch(() => undefined);
       const seconds = (performance.now() - started) / 1000;
       const message = e instanceof Error ? e.message : String(e);

@@ -166,6 +166,8 @@ describe("full rebuild by indicator range", () => {
       const wh = await openWarehouse({ path: file });
       try {
         expect(await full(wh)).toEqual(ok.snap);
+        // the failed run dropped its build tables
+        expect(await wh.all("select table_name from duckdb_tables() where table_name like '%build%'")).toEqual([]);
       } finally {
         await wh.close();
       }
