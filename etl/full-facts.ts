@@ -181,10 +181,7 @@ export async function readFactRanges(
   const sexOf: number[] = [];
   const badEth = new Set<string>();
   const badSex = new Set<string>();
-  const enumIndex = (t: DuckDBEnumType, s: string): number => {
-    const i = t.values.indexOf(s);
-    return i;
-  };
+  const enumIndex = (t: DuckDBEnumType, s: string): number => t.values.indexOf(s);
   const sexT = enumIndex(enums.sex, "T");
   if (sexT < 0) throw new Error("sex_t has no 'T'");
   // per-row lookups by small non-negative ids go through arrays, others through Maps

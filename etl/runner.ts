@@ -1,7 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Db } from "../app/db/knex.server.ts";
 import type { WarehouseService } from "../warehouse/service.ts";
-import { tableDdl } from "../warehouse/schema.ts";
 import { FullChecks, runChecks, type CheckResult } from "./checks.ts";
 import { CheckFailedError, EtlError, InjectedFailure } from "./errors.ts";
 import { SELECT_CANDIDATES } from "./extract-sql.ts";
