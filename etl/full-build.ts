@@ -1,56 +1,88 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { tableDdlAs } from "../warehouse/schema.ts";
+import { tableDdlAs, type WarehouseTable } from "../warehouse/schema.ts";
+import type { FullChecks } from "./checks.ts";
+import { InjectedFailure } from "./errors.ts";
+import { writeFactRange, type FactRanges } from "./full-facts.ts";
 import { DIM_TABLES, writeDims, type DimRows } from "./load-dims.ts";
-import { startMartsFull } from "./load-marts.ts";
+import { martsSumsOfRange } from "./load-marts.ts";
 
 /**
- * The build tables of a full rebuild. The facts and the sum-mart rows are
- * written into them before the run's transaction (so that a second connection
- * can write facts while the first computes marts and checks); the transaction
- * then swaps them in for the live tables. Readers see the live tables, old
- * until that commit and new after it; a killed run leaves only build tables,
- * which every run drops first.
+ * The build tables of a full rebuild. The dimensions, the facts and the
+ * sum-mart rows are written into them before the run's transaction (so that a
+ * second connection can write facts while the first computes marts and
+ * checks); the transaction then swaps them in for the live tables. Readers see
+ * the live tables, old until that commit and new after it; a killed run leaves
+ * only build tables, which every run drops first.
  */
-export const FACT_BUILD = "fact_indicator_value__build";
-export const MART_BUILD = "mart_indicator_node__build";
-
-/** Temp copy of a dimension that the build reads (the live one changes only in the transaction). */
-const dimCopy = (t: string) => `etl_build_${t}`;
+const BUILT: WarehouseTable[] = [...DIM_TABLES, "fact_indicator_value", "mart_indicator_node"];
+export const buildName = (t: WarehouseTable) => `${t}__build`;
+export const FACT_BUILD = buildName("fact_indicator_value");
+export const MART_BUILD = buildName("mart_indicator_node");
 
 /** Drops build tables left by a run that failed or was killed. */
 export async function dropBuildTables(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`drop table if exists ${FACT_BUILD}`);
-  await conn.run(`drop table if exists ${MART_BUILD}`);
+  for (const t of BUILT) await conn.run(`drop table if exists ${buildName(t)}`);
 }
 
 /**
- * Creates the empty build tables, and on `conn` (this run's connection) temp
- * views that shadow the live names: dimensions → this run's rows (temp
- * tables), fact_indicator_value → the build table. The marts' and checks' SQL
- * run unchanged against the build.
+ * Creates the build tables (the dimensions filled with `dims`) and, on `conn`
+ * (this run's connection), temp views that shadow the live names with them:
+ * the marts' and checks' SQL runs unchanged against the build.
  */
 export async function startBuild(conn: DuckDBConnection, dims: DimRows): Promise<void> {
-  await conn.run(tableDdlAs("fact_indicator_value", FACT_BUILD));
-  await startMartsFull(conn, MART_BUILD);
-  for (const t of DIM_TABLES) await conn.run(`create or replace temp table ${dimCopy(t)} as select * from main.${t} limit 0`);
-  await writeDims(conn, dims, dimCopy);
-  for (const t of DIM_TABLES) await conn.run(`create or replace temp view ${t} as select * from ${dimCopy(t)}`);
-  await conn.run(`create or replace temp view fact_indicator_value as select * from main.${FACT_BUILD}`);
+  for (const t of BUILT) await conn.run(tableDdlAs(t, buildName(t)));
+  await writeDims(conn, dims, buildName);
+  for (const t of BUILT) await conn.run(`create or replace temp view ${t} as select * from main.${buildName(t)}`);
 }
 
-/** Drops the shadowing views and dimension copies: the live names are the live tables again. */
+/** Drops the shadowing views: the live names are the live tables again. */
 export async function endBuild(conn: DuckDBConnection): Promise<void> {
-  await conn.run("drop view if exists fact_indicator_value");
-  for (const t of DIM_TABLES) {
-    await conn.run(`drop view if exists ${t}`);
-    await conn.run(`drop table if exists ${dimCopy(t)}`);
-  }
+  for (const t of BUILT) await conn.run(`drop view if exists ${t}`);
 }
 
 /** Inside the run's transaction: the build tables replace the live ones. */
 export async function swapInBuild(conn: DuckDBConnection): Promise<void> {
-  await conn.run("drop table if exists fact_indicator_value");
-  await conn.run(`alter table ${FACT_BUILD} rename to fact_indicator_value`);
-  await conn.run("drop table if exists mart_indicator_node");
-  await conn.run(`alter table ${MART_BUILD} rename to mart_indicator_node`);
+  for (const t of BUILT) {
+    await conn.run(`drop table if exists ${t}`);
+    await conn.run(`alter table ${buildName(t)} rename to ${t}`);
+  }
+}
+
+/**
+ * Writes every range of `read` into the build's fact table on `writer`, one
+ * commit per range (the appender's own flushes would each commit ~200 k rows),
+ * while `conn` builds the previous range's sum-mart rows and runs its
+ * partitioned checks. Returns the facts written. `onRange` is called before
+ * each range; `failAfterRanges` (tests) throws after that many were committed.
+ */
+export async function buildRanges(args: {
+  conn: DuckDBConnection;
+  writer: DuckDBConnection;
+  read: FactRanges;
+  checks: FullChecks;
+  onRange: () => void;
+  failAfterRanges?: number;
+}): Promise<number> {
+  const { conn, writer, read, checks } = args;
+  let written = 0;
+  let pending: Promise<void> | null = null;
+  try {
+    for (let i = 0; i < read.ranges.length; i++) {
+      args.onRange();
+      await writer.run("begin transaction");
+      written += await writeFactRange(writer, read, i, { table: FACT_BUILD });
+      await writer.run("commit");
+      if (args.failAfterRanges !== undefined && i + 1 >= args.failAfterRanges)
+        throw new InjectedFailure(`lỗi giả lập sau ${i + 1} khoảng / injected failure after ${i + 1} ranges written`);
+      await pending;
+      const { lo, hi } = read.ranges[i]!;
+      const next = martsSumsOfRange(conn, lo, hi, MART_BUILD).then(() => checks.range(lo, hi));
+      next.catch(() => undefined); // awaited on the next turn; handled meanwhile
+      pending = next;
+    }
+    await pending;
+  } finally {
+    await pending?.catch(() => undefined); // never leave a statement running on `conn`
+  }
+  return written;
 }

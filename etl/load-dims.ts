@@ -45,8 +45,8 @@ export const DIM_TABLES = Object.keys(DIM_KINDS) as (keyof DimRows)[];
 
 /**
  * Replaces every dimension table with `dims` (inside the run's transaction).
- * `nameOf` maps a dimension to the table written (a full rebuild first writes
- * temp copies that its build reads).
+ * `nameOf` maps a dimension to the table written (a full rebuild writes its
+ * build tables, swapped in by its transaction).
  */
 export async function writeDims(
   conn: DuckDBConnection,

@@ -1,22 +1,21 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { martSql, tableDdl, tableDdlAs } from "../warehouse/schema.ts";
+import { martSql, tableDdl } from "../warehouse/schema.ts";
 import { indicatorSlices } from "./indicator-slices.ts";
 
 /** A warehouse whose etl_state.marts differs from this is rebuilt in full. */
 export { MARTS_VERSION } from "../warehouse/schema.ts";
 
-/** Full rebuild, step 1: mart_indicator_node (or `table`, of its columns) recreated empty. */
-export async function startMartsFull(conn: DuckDBConnection, table = "mart_indicator_node"): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`bad table name ${table}`);
-  await conn.run(`drop table if exists ${table}`);
-  await conn.run(tableDdlAs("mart_indicator_node", table));
+/** Full rebuild, step 1: mart_indicator_node recreated empty. */
+export async function startMartsFull(conn: DuckDBConnection): Promise<void> {
+  await conn.run("drop table if exists mart_indicator_node");
+  await conn.run(tableDdl("mart_indicator_node"));
 }
 
 /**
  * Full rebuild, step 2 (once per indicator range, in order, right after the
  * range's facts were written: they are still in the buffer pool): the sum
- * indicators' rows of the range. The ranges come in indicator order, so the
- * mart stays sorted by indicator.
+ * indicators' rows of the range, into `table` (a full rebuild's build table).
+ * The ranges come in indicator order, so the mart stays sorted by indicator.
  */
 export async function martsSumsOfRange(conn: DuckDBConnection, lo: number, hi: number, table = "mart_indicator_node"): Promise<number> {
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new Error("bad indicator range");

@@ -4,13 +4,13 @@ import type { WarehouseService } from "../warehouse/service.ts";
 import { FullChecks, runChecks, type CheckResult } from "./checks.ts";
 import { CheckFailedError, EtlError, InjectedFailure } from "./errors.ts";
 import { SELECT_CANDIDATES } from "./extract-sql.ts";
-import { loadDims, readDims, writeDims, type DimRows } from "./load-dims.ts";
-import { dropBuildTables, endBuild, FACT_BUILD, MART_BUILD, startBuild, swapInBuild } from "./full-build.ts";
+import { loadDims, readDims } from "./load-dims.ts";
+import { buildRanges, dropBuildTables, endBuild, FACT_BUILD, startBuild, swapInBuild } from "./full-build.ts";
 import { createStage, insertStaged, selectFactsOf, STAGE } from "./load-facts.ts";
-import { readFactRanges, writeFactRange } from "./full-facts.ts";
+import { readFactRanges } from "./full-facts.ts";
 import { planIndicatorRanges } from "./indicator-slices.ts";
 import { loadSubmissionFacts } from "./load-submissions.ts";
-import { martsRatiosFull, martsSumsOfRange, MARTS_VERSION, refreshMarts, refreshSubmissionMart } from "./load-marts.ts";
+import { martsRatiosFull, MARTS_VERSION, refreshMarts, refreshSubmissionMart } from "./load-marts.ts";
 import { acquireEtlLock } from "./lock.ts";
 import { pgQuery } from "./pg-query.ts";
 import { finishRun, startRun, type EtlCounts, type EtlMode, type EtlTrigger } from "./runs.ts";
@@ -148,7 +148,6 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
 
       // a killed full rebuild's build tables (the live tables never depended on them)
       await dropBuildTables(conn);
-      let dims: DimRows | null = null;
       let fullChecks: FullChecks | null = null;
       if (mode === "full") {
         const [est] = await pgQuery<{ n: number }>(
@@ -157,8 +156,8 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         );
         estimate = est?.n ? Math.round(est.n) : null;
         progress("dims", 0);
-        dims = await readDims(db);
-        // The build: facts and sum-mart rows go to build tables, outside the run's transaction,
+        const dims = await readDims(db);
+        // The build: dimensions, facts and sum-mart rows go to build tables, outside the run's transaction,
         // so that two connections work at once — one writes range i + 1 of the facts while the
         // other computes range i's mart rows and cell checks. The live tables are untouched
         // until the transaction below swaps the build tables in; a failed or killed build
@@ -171,40 +170,23 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         // each range's sum-mart rows and partitioned checks computed right after it.
         const read = await readFactRanges(db, conn, ranges, batchRows, onBatch, { table: FACT_BUILD });
         counts.rowsRead = read.rows;
-        const checksOfRanges = new FullChecks(conn);
-        fullChecks = checksOfRanges;
+        fullChecks = new FullChecks(conn);
         writer = await warehouse.connect();
-        let pending: Promise<void> | null = null;
-        try {
-          for (let i = 0; i < read.ranges.length; i++) {
-            progress("derive", counts.rowsRead, estimate); // once per range
-            // one commit per range: the appender's own flushes would each commit ~200 k rows
-            await writer.run("begin transaction");
-            counts.factsWritten += await writeFactRange(writer, read, i, { table: FACT_BUILD });
-            await writer.run("commit");
-            if (opts.failAfterRanges !== undefined && i + 1 >= opts.failAfterRanges)
-              throw new InjectedFailure(`lỗi giả lập sau ${i + 1} khoảng / injected failure after ${i + 1} ranges written`);
-            await pending;
-            const { lo, hi } = read.ranges[i]!;
-            const next = martsSumsOfRange(conn, lo, hi, MART_BUILD).then(() => checksOfRanges.range(lo, hi));
-            next.catch(() => undefined); // awaited on the next turn; handled meanwhile
-            pending = next;
-          }
-          await pending;
-        } finally {
-          await pending?.catch(() => undefined); // never leave a statement running on `conn`
-        }
+        counts.factsWritten = await buildRanges({
+          conn,
+          writer,
+          read,
+          checks: fullChecks,
+          onRange: () => progress("derive", counts.rowsRead, estimate),
+          failAfterRanges: opts.failAfterRanges,
+        });
         await endBuild(conn);
       }
 
       await conn.run("begin transaction");
       inTx = true;
-      progress("dims", counts.rowsRead);
-      if (dims) await writeDims(conn, dims);
-      else await loadDims(db, conn);
-
       if (mode === "full") {
-        await swapInBuild(conn);
+        await swapInBuild(conn); // dimensions, facts and sum marts
         progress("submissions", counts.rowsRead, estimate);
         await loadSubmissionFacts(db, conn, null);
         const sc = await conn.runAndReadAll("select count(*)::integer as n from fact_submission where submission_id is not null");
@@ -215,6 +197,8 @@ export function createEtlRunner(deps: { db: Db; warehouse: WarehouseService }): 
         progress("checks", counts.rowsRead, estimate);
         checks = await fullChecks!.finish();
       } else {
+        progress("dims", 0);
+        await loadDims(db, conn);
         progress("changes", 0);
         const candidates = await pgQuery<{ id: number; status: string; updated_at: Date; period_id: number }>(db, SELECT_CANDIDATES, [
           watermarkFrom,

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,6 +43,25 @@ async function build(file: string, opts: { rangeFacts?: number; batchRows?: numb
     let ranges = 0; // the runner enters "derive" once per range
     const r = await createEtlRunner({ db: t.db, warehouse: wh }).run({ mode: "full", trigger: "test", ...opts, onProgress: (p) => void (p.phase === "derive" && ranges++) });
     return { r, snap: await full(wh), ranges };
+  } finally {
+    await wh.close();
+  }
+}
+
+/** A full rebuild in many ranges into `name`, then `fn` inside a transaction on it that is rolled back. */
+async function inBuiltWarehouse(name: string, fn: (conn: DuckDBConnection) => Promise<void>) {
+  const file = path.join(dir, name);
+  expect((await build(file, { rangeFacts: 3 })).r.status).toBe("succeeded");
+  const wh = await openWarehouse({ path: file });
+  try {
+    const conn = await wh.connect();
+    try {
+      await conn.run("begin transaction");
+      await fn(conn);
+      await conn.run("rollback");
+    } finally {
+      conn.closeSync();
+    }
   } finally {
     await wh.close();
   }
@@ -185,74 +205,50 @@ describe("full rebuild by indicator range", () => {
   });
 
   it("the cell checks over the final facts find a duplicated cell (range by range)", async () => {
-    const file = path.join(dir, "dup.duckdb");
-    expect((await build(file, { rangeFacts: 3 })).r.status).toBe("succeeded");
-    const wh = await openWarehouse({ path: file });
-    try {
-      const conn = await wh.connect();
-      try {
-        await conn.run("begin transaction");
-        const clean = await runChecks(conn, { all: true });
-        expect(clean.every((c) => c.rows === 0)).toBe(true);
-        // one cell twice (a second submission id), in the last indicator's range
-        await conn.run(`insert into fact_indicator_value
-          select * replace (submission_id + 100000 as submission_id) from fact_indicator_value
-           where indicator_id = (select max(indicator_id) from fact_indicator_value) limit 1`);
-        const found = await runChecks(conn, { all: true });
-        const grain = found.find((c) => c.name === "fact_unique_grain")!;
-        expect(grain.rows).toBe(1);
-        expect(grain.sample[0]).toMatchObject({ n: 2 });
-        await conn.run("rollback");
-      } finally {
-        conn.closeSync();
-      }
-    } finally {
-      await wh.close();
-    }
+    await inBuiltWarehouse("dup.duckdb", async (conn) => {
+      const clean = await runChecks(conn, { all: true });
+      expect(clean.every((c) => c.rows === 0)).toBe(true);
+      // one cell twice (a second submission id), in the last indicator's range
+      await conn.run(`insert into fact_indicator_value
+        select * replace (submission_id + 100000 as submission_id) from fact_indicator_value
+         where indicator_id = (select max(indicator_id) from fact_indicator_value) limit 1`);
+      const found = await runChecks(conn, { all: true });
+      const grain = found.find((c) => c.name === "fact_unique_grain")!;
+      expect(grain.rows).toBe(1);
+      expect(grain.sample[0]).toMatchObject({ n: 2 });
+    });
   });
   it("the within-cell checks share one summary: a repeated code is found whichever bit it sets (00, 54, 99), a breakdown off by more than 0.5 fails", async () => {
-    const file = path.join(dir, "cells.duckdb");
-    expect((await build(file, { rangeFacts: 3 })).r.status).toBe("succeeded");
-    const wh = await openWarehouse({ path: file });
-    try {
-      const conn = await wh.connect();
-      try {
-        await conn.run("begin transaction");
-        const one = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjects()[0]!;
-        const ind = Number((await one("select min(indicator_id) as i from dim_indicator where disaggregation <> 'none' and aggregation = 'sum'")).i);
-        const per = Number((await one("select min(period_id) as p from dim_period")).p);
-        const units = (
-          await conn.runAndReadAll(`select unit_id from dim_unit u
-             where not exists (select 1 from fact_indicator_value f where f.unit_id = u.unit_id and f.indicator_id = ${ind} and f.period_id = ${per})
-             order by unit_id limit 4`)
-        ).getRowObjects().map((r) => Number(r.unit_id));
-        expect(units).toHaveLength(4);
-        const [a, b, c, d] = units as [number, number, number, number];
-        const cells: [number, string, number][] = [
-          [a, "00", 10], [a, "54", 10], [a, "54", 0], // 54 twice, sums still add up
-          [b, "00", 5], [b, "00", 5], [b, "01", 10], // the total twice
-          [c, "00", 20], [c, "99", 10], [c, "99", 10], // code 99: a bit past the first 64
-          [d, "00", 10], [d, "01", 4], [d, "02", 5], // 9 ≠ 10
-        ];
-        const values = cells.map(([u, e, v], i) => `(${ind}, ${per}, ${u}, '${e}', 'T', ${v}, ${900_000 + i}, null)`).join(", ");
-        await conn.run(`insert into fact_indicator_value values ${values}`);
-        const found = await runChecks(conn, { all: true });
-        const grain = found.find((x) => x.name === "fact_unique_grain")!;
-        expect(grain.rows).toBe(3);
-        expect(grain.sample.map((r) => [r.unit_id, r.ethnicity_code, r.n])).toEqual([
-          [a, "54", 2],
-          [b, "00", 2],
-          [c, "99", 2],
-        ]);
-        const eth = found.find((x) => x.name === "ethnic_breakdown_adds_up")!;
-        expect(eth.rows).toBe(1);
-        expect(eth.sample[0]).toMatchObject({ unit_id: d, total: 10, groups: 9 });
-        await conn.run("rollback");
-      } finally {
-        conn.closeSync();
-      }
-    } finally {
-      await wh.close();
-    }
+    await inBuiltWarehouse("cells.duckdb", async (conn) => {
+      const one = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjects()[0]!;
+      const ind = Number((await one("select min(indicator_id) as i from dim_indicator where disaggregation <> 'none' and aggregation = 'sum'")).i);
+      const per = Number((await one("select min(period_id) as p from dim_period")).p);
+      const units = (
+        await conn.runAndReadAll(`select unit_id from dim_unit u
+           where not exists (select 1 from fact_indicator_value f where f.unit_id = u.unit_id and f.indicator_id = ${ind} and f.period_id = ${per})
+           order by unit_id limit 4`)
+      ).getRowObjects().map((r) => Number(r.unit_id));
+      expect(units).toHaveLength(4);
+      const [a, b, c, d] = units as [number, number, number, number];
+      const cells: [number, string, number][] = [
+        [a, "00", 10], [a, "54", 10], [a, "54", 0], // 54 twice, sums still add up
+        [b, "00", 5], [b, "00", 5], [b, "01", 10], // the total twice
+        [c, "00", 20], [c, "99", 10], [c, "99", 10], // code 99: a bit past the first 64
+        [d, "00", 10], [d, "01", 4], [d, "02", 5], // 9 ≠ 10
+      ];
+      const values = cells.map(([u, e, v], i) => `(${ind}, ${per}, ${u}, '${e}', 'T', ${v}, ${900_000 + i}, null)`).join(", ");
+      await conn.run(`insert into fact_indicator_value values ${values}`);
+      const found = await runChecks(conn, { all: true });
+      const grain = found.find((x) => x.name === "fact_unique_grain")!;
+      expect(grain.rows).toBe(3);
+      expect(grain.sample.map((r) => [r.unit_id, r.ethnicity_code, r.n])).toEqual([
+        [a, "54", 2],
+        [b, "00", 2],
+        [c, "99", 2],
+      ]);
+      const eth = found.find((x) => x.name === "ethnic_breakdown_adds_up")!;
+      expect(eth.rows).toBe(1);
+      expect(eth.sample[0]).toMatchObject({ unit_id: d, total: 10, groups: 9 });
+    });
   });
 });
